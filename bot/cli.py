@@ -1,0 +1,144 @@
+"""The `newsqa` command: build, console, ask, eval, telegram, bench. The composition root of the package."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from .corpus import CorpusError, build_corpus
+from .settings import Settings, SettingsError
+
+
+def _engine(args, settings: Settings):
+    from .engine import Engine
+
+    corpus = Path(args.corpus) if getattr(args, "corpus", None) else settings.corpus_dir
+    return Engine.from_corpus(corpus, settings.seeds_dir)
+
+
+def cmd_build(args, settings: Settings) -> int:
+    seeds = Path(args.seeds) if args.seeds else settings.seeds_dir
+    corpus = Path(args.corpus) if args.corpus else settings.corpus_dir
+    if not seeds.is_dir():
+        print(f"seeds folder {seeds} does not exist", file=sys.stderr)
+        return 2
+    reports = build_corpus(seeds, corpus)
+    for report in reports:
+        print("\n".join(report.lines()))
+    print(f"wrote {len(reports)} corpus file(s) to {corpus}")
+    return 0
+
+
+def cmd_console(args, settings: Settings) -> int:
+    from .console import run_repl
+
+    engine = _engine(args, settings)
+    return run_repl(engine, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+
+
+def cmd_ask(args, settings: Settings) -> int:
+    from .console import answer_record, format_answer, run_batch
+
+    engine = _engine(args, settings)
+    if args.batch:
+        return run_batch(engine, sys.stdin, sys.stdout)
+    question = " ".join(args.question)
+    result = engine.ask(question)
+    if args.json:
+        print(json.dumps(answer_record(question, result), ensure_ascii=False))
+    else:
+        print(format_answer(result, "轨博会什么时候举行？"))
+    return 0
+
+
+def cmd_eval(args, settings: Settings) -> int:
+    from .evaluate import evaluate, load_questions
+
+    questions = load_questions(Path(args.file))
+    if args.baseline:
+        from .baseline import Baseline
+
+        ask = Baseline.from_corpus(Path(args.corpus) if args.corpus else settings.corpus_dir).ask
+    else:
+        ask = _engine(args, settings).ask
+    report = evaluate(questions, ask)
+    if not args.quiet:
+        for miss in report.misses:
+            print(miss)
+            print()
+    print(json.dumps(report.summary(), ensure_ascii=False))
+    return 0
+
+
+def cmd_telegram(args, settings: Settings) -> int:
+    from .chat import run_telegram
+
+    return run_telegram(settings)
+
+
+def cmd_bench(args, settings: Settings) -> int:
+    from .bench import run_bench
+
+    return run_bench(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsqa", description="Answers questions about Chinese newspaper articles.")
+    sub = parser.add_subparsers(dest="command")
+
+    build = sub.add_parser("build", help="turn raw seed pages (seeds/*.txt) into corpus files (corpus/*.jsonl)")
+    build.add_argument("--seeds", help="folder of raw seed pages (default seeds/ or NEWSQA_SEEDS)")
+    build.add_argument("--corpus", help="folder to write corpus files to (default corpus/ or NEWSQA_CORPUS)")
+    build.set_defaults(func=cmd_build)
+
+    console = sub.add_parser("console", help="ask questions in a terminal")
+    console.add_argument("--corpus", help="corpus folder (default corpus/ or NEWSQA_CORPUS)")
+    console.set_defaults(func=cmd_console)
+
+    ask = sub.add_parser("ask", help="answer one question, or one per input line with --batch")
+    ask.add_argument("question", nargs="*", help="the question, in Chinese")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("--batch", action="store_true", help="read questions from standard input, one JSON line out per line in")
+    ask.add_argument("--corpus", help="corpus folder (default corpus/ or NEWSQA_CORPUS)")
+    ask.set_defaults(func=cmd_ask)
+
+    evaluate = sub.add_parser("eval", help="score a question set: accuracy@1, accuracy@3, no-answer precision/recall")
+    evaluate.add_argument("file", help="JSONL question set (see shared/eval/README.md)")
+    evaluate.add_argument("--baseline", action="store_true", help="score plain jieba + rank-bm25 top sentence instead")
+    evaluate.add_argument("--quiet", action="store_true", help="print the figures only, not each miss")
+    evaluate.add_argument("--corpus", help="corpus folder (default corpus/ or NEWSQA_CORPUS)")
+    evaluate.set_defaults(func=cmd_eval)
+
+    telegram = sub.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    telegram.set_defaults(func=cmd_telegram)
+
+    bench = sub.add_parser("bench", help="measure search speed and memory on a synthetic corpus")
+    bench.add_argument("--passages", type=int, action="append", help="corpus size; repeat for several (default 10k, 100k, 1M)")
+    bench.add_argument("--questions", type=int, default=200)
+    bench.add_argument("--json", action="store_true", help="print the figures as JSON")
+    bench.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        if args.command is None:
+            if settings.telegram_token:
+                return cmd_telegram(args, settings)
+            return cmd_console(args, settings)
+        if args.command == "ask" and not args.batch and not args.question:
+            print("newsqa ask: give a question, e.g. newsqa ask \"轨博会什么时候举行？\", or use --batch", file=sys.stderr)
+            return 2
+        return args.func(args, settings)
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    except CorpusError as exc:
+        print(f"corpus error: {exc}", file=sys.stderr)
+        return 2

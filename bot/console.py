@@ -1,0 +1,145 @@
+"""The console front end: an interactive REPL and a batch mode, both over injected text streams."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from .answer import MAX_QUESTION_CHARS, Answer
+from .corpus import CorpusError
+from .engine import Engine
+from .replies import NO_LAST_ANSWER, NOTHING_MORE, decline_text, example_questions, source_line
+
+PROMPT = "问> "
+HELP = """直接输入中文问题，回车提问。命令：
+  /help    显示本帮助
+  /more    上一个问题的下一个候选句子
+  /source  上一个答案所在的整篇文章
+  /reload  重新读取语料（corpus/），失败时继续使用旧索引
+  /quit    退出（也可以按 Ctrl-D）"""
+
+
+def format_answer(result: Answer, example: str) -> str:
+    if result.declined or not result.candidates:
+        return decline_text(result, MAX_QUESTION_CHARS, example)
+    best = result.candidates[0]
+    return f"{best.sentence}\n{source_line(best)}"
+
+
+class ConsoleSession:
+    """One reader's conversation: remembers the last answer for /more and /source."""
+
+    def __init__(self, engine: Engine, out: TextIO):
+        self.engine = engine
+        self.out = out
+        self.last: Answer | None = None
+        self.shown = 0
+
+    def say(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def handle(self, line: str) -> bool:
+        """Process one input line; False when the reader wants to leave."""
+        text = line.strip()
+        if text.startswith("/"):
+            command = text.split()[0].lower()
+            if command in ("/quit", "/exit", "/q"):
+                return False
+            handler = {"/help": self.help, "/more": self.more, "/source": self.source, "/reload": self.reload}.get(command)
+            if handler is None:
+                self.say(f"未知命令 {command}。输入 /help 查看可用命令。")
+            else:
+                handler()
+            return True
+        result = self.engine.ask(text)
+        if not result.declined:
+            self.last, self.shown = result, 1
+        self.say(format_answer(result, self.example()))
+        return True
+
+    def example(self) -> str:
+        return example_questions([a.title for a in self.engine.knowledge.articles])[0]
+
+    def help(self) -> None:
+        self.say(HELP)
+        self.say(f"语料：{self.engine.article_count} 篇文章，{self.engine.passage_count} 个段落。例如：{self.example()}")
+
+    def more(self) -> None:
+        if self.last is None:
+            self.say(NO_LAST_ANSWER)
+        elif self.shown >= len(self.last.candidates):
+            self.say(NOTHING_MORE)
+        else:
+            candidate = self.last.candidates[self.shown]
+            self.shown += 1
+            self.say(f"{candidate.sentence}\n{source_line(candidate)}")
+
+    def source(self) -> None:
+        if self.last is None or self.last.best is None:
+            self.say(NO_LAST_ANSWER)
+            return
+        article_id = self.last.best.article_id
+        article = next((a for a in self.engine.knowledge.articles if a.id == article_id), None)
+        if article is None:
+            self.say("这篇文章已不在当前语料中（语料刚刚重新加载过）。")
+            return
+        byline = f"（{article.byline}）" if article.byline else ""
+        self.say(f"《{article.title}》{byline}\n{article.text}")
+
+    def reload(self) -> None:
+        try:
+            report = self.engine.reload()
+        except CorpusError as exc:
+            self.say(f"重新加载失败，继续使用原来的语料：{exc}")
+            return
+        self.say(f"已重新加载：{report.articles} 篇文章，{report.passages} 个段落，用时 {report.seconds:.2f} 秒。")
+
+
+def run_repl(engine: Engine, stdin: TextIO, out: TextIO, interactive: bool) -> int:
+    """Read questions until /quit, end of input or Ctrl-C; readline gives line editing and history on a terminal."""
+    session = ConsoleSession(engine, out)
+    if interactive:
+        try:
+            import readline  # noqa: F401  (importing it is what turns on editing and history for input())
+        except ImportError:
+            pass
+        session.say(f"newsqa：{engine.article_count} 篇文章。输入问题，/help 查看命令，/quit 退出。")
+    while True:
+        try:
+            line = input(PROMPT) if interactive else stdin.readline()
+        except (EOFError, KeyboardInterrupt):
+            session.say("")
+            return 0
+        if not interactive and line == "":
+            return 0
+        try:
+            if not session.handle(line):
+                return 0
+        except KeyboardInterrupt:
+            session.say("")
+            return 0
+
+
+def answer_record(question: str, result: Answer) -> dict:
+    """The batch and --json contract: one flat JSON object per question."""
+    best = result.best
+    return {
+        "question": question,
+        "answer": best.sentence if best else None,
+        "candidates": [c.sentence for c in result.candidates[:3]] if best else [],
+        "title": best.title if best else None,
+        "byline": best.byline if best else None,
+        "score": best.score if best else None,
+        "declined": result.declined,
+        "reason": result.reason,
+    }
+
+
+def run_batch(engine: Engine, stdin: TextIO, out: TextIO) -> int:
+    """Exactly one JSON line out for every line in, blank lines included."""
+    for line in stdin:
+        question = line.rstrip("\n").rstrip("\r")
+        out.write(json.dumps(answer_record(question, engine.ask(question)), ensure_ascii=False) + "\n")
+        out.flush()
+    return 0

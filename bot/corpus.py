@@ -1,0 +1,371 @@
+"""Articles on disk: reading corpus/*.jsonl (the only code that does) and turning raw seed pages into articles."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import jieba
+
+from .text import CJK_RE, ends_sentence, join_broken, normalize
+
+REQUIRED_FIELDS = ("id", "title", "text")
+OPTIONAL_FIELDS = ("byline", "source", "kicker", "dateline")
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    title: str
+    text: str
+    byline: str = ""
+    source: str = ""
+    kicker: str = ""
+    dateline: str = ""
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.text.split("\n") if p.strip()]
+
+    def to_json(self) -> str:
+        record = {k: v for k, v in asdict(self).items() if v or k in REQUIRED_FIELDS}
+        return json.dumps(record, ensure_ascii=False)
+
+
+class CorpusError(Exception):
+    """A corpus file that cannot be served; names the file and, where it applies, the line."""
+
+    def __init__(self, path: Path | str, line: int | None, problem: str):
+        self.path, self.line, self.problem = str(path), line, problem
+        where = f"{self.path}, line {line}" if line else self.path
+        super().__init__(f"{where}: {problem}")
+
+
+# ---------------------------------------------------------------- reading corpus/
+
+def read_corpus_file(path: Path) -> list[Article]:
+    """Parse one JSONL corpus file; any bad line raises CorpusError naming the file and line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(path, None, f"cannot be read ({exc.strerror or exc})") from exc
+    articles = []
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CorpusError(path, number, f"is not valid UTF-8 (byte {exc.start + 1})") from exc
+        try:
+            record = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CorpusError(path, number, f"is not a complete JSON object ({exc.msg})") from exc
+        articles.append(_article_from_record(record, path, number))
+    return articles
+
+
+def _article_from_record(record: object, path: Path, line: int) -> Article:
+    if not isinstance(record, dict):
+        raise CorpusError(path, line, "must be a JSON object with id, title and text")
+    for key in REQUIRED_FIELDS:
+        value = record.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise CorpusError(path, line, f"field '{key}' is missing or empty")
+    unknown = sorted(set(record) - set(REQUIRED_FIELDS) - set(OPTIONAL_FIELDS))
+    if unknown:
+        raise CorpusError(path, line, f"unknown field(s) {', '.join(unknown)}; allowed: "
+                          f"{', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)}")
+    for key in OPTIONAL_FIELDS:
+        if key in record and not isinstance(record[key], str):
+            raise CorpusError(path, line, f"field '{key}' must be a string")
+    values = {k: record[k] for k in REQUIRED_FIELDS + OPTIONAL_FIELDS if k in record}
+    if not values.get("source"):
+        values["source"] = path.name
+    return Article(**values)
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    return sorted(p for p in corpus_dir.glob("*.jsonl") if p.is_file())
+
+
+def load_corpus(corpus_dir: Path) -> list[Article]:
+    """Every article of corpus_dir/*.jsonl, in file order; duplicate ids and an empty folder are errors."""
+    if not corpus_dir.is_dir():
+        raise CorpusError(corpus_dir, None, "corpus folder does not exist")
+    files = corpus_files(corpus_dir)
+    if not files:
+        raise CorpusError(corpus_dir, None, "corpus folder holds no *.jsonl file")
+    articles: list[Article] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        for number, article in enumerate(read_corpus_file(path), start=1):
+            if article.id in seen:
+                raise CorpusError(path, _line_of_id(path, article.id), f"id '{article.id}' already used in {seen[article.id]}")
+            seen[article.id] = path.name
+            articles.append(article)
+    if not articles:
+        raise CorpusError(corpus_dir, None, "corpus holds no article")
+    return articles
+
+
+def _line_of_id(path: Path, article_id: str) -> int | None:
+    needle = json.dumps(article_id, ensure_ascii=False)
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    return None
+
+
+def write_corpus_file(path: Path, articles: list[Article]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(a.to_json() + "\n" for a in articles), encoding="utf-8")
+
+
+# ---------------------------------------------------------------- seed pages → articles
+
+DATELINE_RE = re.compile(
+    r"^(?P<dateline>[^()\s]{0,24}?讯)?\s*\((?P<byline>(?:本报|特约|见习)?(?:记者|通讯员|实习生|摄影)[^()]*)\)\s*"
+)
+CONTINUATION_RE = re.compile(r"^(◀+|▶+)?\s*(上接|下转|接上|转下)\s*[A-Za-z]?\d+\s*版")
+NOTICE_TITLE_RE = re.compile(r"声明|公告|启事|通告|告知书|作废")
+LIST_ITEM_RE = re.compile(r"^[·•●▪◆\-]")
+HEADLINE_MAX_CHARS = 40
+REPEAT_MIN_CHARS = 25  # a shared run this long inside one article is a reprint, not a coincidence
+
+
+@dataclass
+class BuildReport:
+    source: str
+    articles: int = 0
+    lines_rejoined: int = 0
+    fragments_moved: int = 0
+    repeats_dropped: int = 0
+    repeated_chars: int = 0
+    continuation_pieces: int = 0
+    stray_latin: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{self.source}: {self.articles} articles",
+            f"  broken lines rejoined: {self.lines_rejoined}",
+            f"  jumped column fragments moved to their article: {self.fragments_moved}",
+            f"  repeated passages dropped: {self.repeats_dropped} ({self.repeated_chars} characters)",
+            f"  continuation pieces kept as articles: {self.continuation_pieces}",
+        ]
+        if self.stray_latin:
+            out.append(f"  stray Latin words left in Chinese text: {', '.join(self.stray_latin)}")
+        return out
+
+
+@dataclass
+class _Draft:
+    headlines: list[str]
+    byline: str = ""
+    dateline: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+    dangling: bool = False  # the last paragraph stops mid-sentence: its rest is printed elsewhere
+
+    def add(self, block: str, *, subhead: bool = False) -> None:
+        if self.dangling:
+            self.paragraphs[-1] = join_broken(self.paragraphs[-1], block)
+        else:
+            self.paragraphs.append(block)
+        self.dangling = not subhead and not ends_sentence(self.paragraphs[-1])
+
+
+def _blocks(raw: str) -> list[str]:
+    """Paragraph blocks separated by blank lines; lines inside a block are one paragraph."""
+    blocks = []
+    for chunk in re.split(r"\n\s*\n", raw.replace("\r\n", "\n").replace("\r", "\n")):
+        lines = [normalize(line) for line in chunk.split("\n") if line.strip()]
+        if not lines:
+            continue
+        text = lines[0]
+        for line in lines[1:]:
+            text = join_broken(text, line)
+        blocks.append(text)
+    return blocks
+
+
+def _is_headline(block: str) -> bool:
+    return (
+        2 <= len(block) <= HEADLINE_MAX_CHARS
+        and "。" not in block
+        and block.count(",") <= 1
+        and block.count("“") == block.count("”")
+        and not ends_sentence(block)
+        and block[-1] not in ",、"
+        and not DATELINE_RE.match(block)
+        and not LIST_ITEM_RE.match(block)
+        and CJK_RE.search(block) is not None
+    )
+
+
+def _main_headline(lines: list[str]) -> int:
+    """Index of the main headline among stacked headline lines (the rest are kickers and decks)."""
+
+    def weight(line: str) -> int:
+        score = 0
+        if re.search(r"\S\s+\S", line) and CJK_RE.search(line.split()[-1]):
+            score += 2  # "株洲市档案学会 昨成立": the two-part main line of Chinese papers
+        if "," in line:
+            score -= 2  # kickers run as a phrase with a comma
+        if line.endswith(":"):
+            score -= 3  # "株洲高新区:" introduces the line below it
+        return score
+
+    return max(range(len(lines)), key=lambda i: (weight(lines[i]), len(lines[i]) > 8, i))
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in jieba.lcut(text) if len(w) > 1 and CJK_RE.search(w)}
+
+
+class _Similarity:
+    """idf-weighted share of a block's words found in an article: where a jumped column belongs."""
+
+    def __init__(self, blocks: list[str]):
+        df = Counter()
+        for block in blocks:
+            df.update(_words(block))
+        self.n = max(len(blocks), 1)
+        self.df = df
+
+    def idf(self, gram: str) -> float:
+        return math.log(1 + self.n / (1 + self.df[gram]))
+
+    def score(self, block: str, article_text: str) -> float:
+        grams = _words(block)
+        if not grams:
+            return 0.0
+        have = _words(article_text)
+        total = sum(self.idf(g) for g in grams)
+        return sum(self.idf(g) for g in grams if g in have) / total
+
+
+def _breaks_a_word(left: str, right: str) -> bool:
+    """True when a word runs across the break (勇|敢地闯): the right block continues the left one."""
+    tail, head = left[-6:], right[:6]
+    position = 0
+    for word in jieba.lcut(tail + head, HMM=False):
+        if position < len(tail) < position + len(word) and all(CJK_RE.match(c) for c in word):
+            return True
+        position += len(word)
+    return False
+
+
+def _drop_repeats(block: str, article_text: str, report: BuildReport) -> str:
+    """Remove runs of block that the article already printed (OCR pages repeat passages)."""
+    if len(block) < REPEAT_MIN_CHARS or not article_text:
+        return block
+    matcher = SequenceMatcher(None, article_text, block, autojunk=False)
+    spans = [(m.b, m.b + m.size) for m in matcher.get_matching_blocks() if m.size >= REPEAT_MIN_CHARS]
+    for start, end in reversed(spans):
+        report.repeats_dropped += 1
+        report.repeated_chars += end - start
+        block = block[:start] + block[end:]
+    return block.strip()
+
+
+def _place_fragment(block: str, drafts: list[_Draft], current: _Draft, similarity: _Similarity) -> _Draft:
+    """The article a block read after a column jump belongs to: the most similar, open ends first."""
+
+    def fit(draft: _Draft) -> float:
+        bonus = 0.1 * draft.dangling + 0.05 * (draft is current)
+        return similarity.score(block, " ".join(draft.headlines + draft.paragraphs)) + bonus
+
+    return max(drafts, key=fit)
+
+
+def parse_seed(raw: str, source: str) -> tuple[list[Article], BuildReport]:
+    """Split one raw OCR page into articles, repairing broken lines, jumped columns and repeats."""
+    report = BuildReport(source=source)
+    blocks = _blocks(raw)
+    similarity = _Similarity(blocks)
+    drafts: list[_Draft] = []
+    current: _Draft | None = None
+    following_jumps = False  # after a column jump, each block is placed by content, not by position
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        if CONTINUATION_RE.match(block):
+            current = _Draft(headlines=[block])
+            drafts.append(current)
+            report.continuation_pieces += 1
+            following_jumps = False
+            i += 1
+            continue
+        if _is_headline(block):
+            run_end = i
+            while run_end < len(blocks) and _is_headline(blocks[run_end]) and not CONTINUATION_RE.match(blocks[run_end]):
+                run_end += 1
+            run = blocks[i:run_end]
+            following = blocks[run_end] if run_end < len(blocks) else ""
+            starts_article = (
+                current is None
+                or DATELINE_RE.match(following) is not None
+                or len(run) >= 2
+                or (NOTICE_TITLE_RE.search(run[-1]) is not None and LIST_ITEM_RE.match(following) is not None)
+            )
+            if starts_article:
+                current = _Draft(headlines=run)
+                drafts.append(current)
+                following_jumps = False
+                i = run_end
+                if following and (match := DATELINE_RE.match(following)):
+                    current.byline = match.group("byline").strip()
+                    current.dateline = (match.group("dateline") or "").strip()
+                    blocks[i] = following[match.end():]
+                continue
+            # a lone short line inside an article is a sub-headline: it stays as a paragraph
+        subhead = _is_headline(block)
+        target = current
+        if current is None:
+            target = _Draft(headlines=[block[:20]])
+            drafts.append(target)
+        elif (current.dangling or following_jumps) and not subhead and not (
+            current.dangling and _breaks_a_word(current.paragraphs[-1], block)
+        ):
+            target = _place_fragment(block, drafts, current, similarity)
+            if target is not current:
+                report.fragments_moved += 1
+                following_jumps = True
+        block = _drop_repeats(block, "\n".join(target.paragraphs), report)
+        if block:
+            report.lines_rejoined += target.dangling
+            target.add(block, subhead=subhead)
+        current = target
+        i += 1
+
+    stem = Path(source).stem
+    articles = []
+    for number, draft in enumerate(d for d in drafts if d.paragraphs):
+        main = _main_headline(draft.headlines)
+        kicker = " / ".join(h for k, h in enumerate(draft.headlines) if k != main)
+        text = "\n".join(draft.paragraphs)
+        report.stray_latin.extend(re.findall(r"(?<=[\u4e00-\u9fff] )[a-z]+(?= [\u4e00-\u9fff])", text))
+        articles.append(Article(
+            id=f"{stem}-{number + 1:03d}", title=draft.headlines[main], text=text, byline=draft.byline,
+            source=source, kicker=kicker, dateline=draft.dateline,
+        ))
+    report.articles = len(articles)
+    return articles, report
+
+
+def build_corpus(seeds_dir: Path, corpus_dir: Path, only_missing: bool = False) -> list[BuildReport]:
+    """seeds_dir/*.txt → corpus_dir/<seed stem>.jsonl, one file per seed; returns what was repaired."""
+    reports = []
+    for seed in sorted(seeds_dir.glob("*.txt")):
+        target = corpus_dir / f"{seed.stem}.jsonl"
+        if only_missing and target.exists():
+            continue
+        articles, report = parse_seed(seed.read_text(encoding="utf-8", errors="replace"), seed.name)
+        write_corpus_file(target, articles)
+        reports.append(report)
+    return reports

@@ -1,0 +1,88 @@
+"""Scoring a question set (format of shared/eval/README.md): accuracy@1, accuracy@3, no-answer precision/recall."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .answer import Answer
+from .text import squash
+
+
+@dataclass
+class Report:
+    answerable: int = 0
+    unanswerable: int = 0
+    correct_at_1: int = 0
+    correct_at_3: int = 0
+    declined_right: int = 0  # unanswerable and declined
+    declined_wrong: int = 0  # answerable but declined
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def accuracy_at_1(self) -> float:
+        return self.correct_at_1 / self.answerable if self.answerable else 0.0
+
+    @property
+    def accuracy_at_3(self) -> float:
+        return self.correct_at_3 / self.answerable if self.answerable else 0.0
+
+    @property
+    def no_answer_precision(self) -> float:
+        declined = self.declined_right + self.declined_wrong
+        return self.declined_right / declined if declined else 1.0
+
+    @property
+    def no_answer_recall(self) -> float:
+        return self.declined_right / self.unanswerable if self.unanswerable else 1.0
+
+    def summary(self) -> dict:
+        return {
+            "questions": self.answerable + self.unanswerable,
+            "accuracy@1": round(self.accuracy_at_1, 3),
+            "accuracy@3": round(self.accuracy_at_3, 3),
+            "no-answer precision": round(self.no_answer_precision, 3),
+            "no-answer recall": round(self.no_answer_recall, 3),
+            "answerable wrongly declined": self.declined_wrong,
+        }
+
+
+def load_questions(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def evaluate(questions: list[dict], ask: Callable[[str], Answer]) -> Report:
+    report = Report()
+    for item in questions:
+        result = ask(item["question"])
+        expected = item.get("answer")
+        candidates = [squash(c.sentence) for c in result.candidates]
+        if expected is None:
+            report.unanswerable += 1
+            if result.declined:
+                report.declined_right += 1
+            else:
+                report.misses.append(_miss(item, result, "answered an unanswerable question"))
+            continue
+        report.answerable += 1
+        target = squash(expected)
+        first_ok = not result.declined and bool(candidates) and target in candidates[0]
+        report.correct_at_1 += first_ok
+        report.correct_at_3 += any(target in c for c in candidates[:3])
+        if result.declined:
+            report.declined_wrong += 1
+        if not first_ok:
+            report.misses.append(_miss(item, result, "declined" if result.declined else "wrong sentence first"))
+    return report
+
+
+def _miss(item: dict, result: Answer, what: str) -> str:
+    lines = [f"[{item.get('id', '?')}] {what}: {item['question']}",
+             f"    expected: {item.get('answer')!r} in 《{item.get('article')}》 ({item.get('type')})",
+             f"    asked kind: {result.kind}; {result.reason}"]
+    for rank, c in enumerate(result.candidates[:3], start=1):
+        lines.append(f"    #{rank} 《{c.title}》 {c.sentence}")
+        lines.append(f"       {c.why}")
+    return "\n".join(lines)

@@ -1,0 +1,92 @@
+"""A searchable snapshot of the corpus: sentences, passages, vocabulary and the BM25 index, built once, never changed."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .corpus import Article
+from .retrieval import Index, smooth_idf
+from .text import Tokenizer, split_sentences
+
+# "(以下简称“轨博会”)", "(简称“湖南意华”)": the paper defines its own abbreviations.
+ABBREVIATION_RE = re.compile(r"([\u4e00-\u9fff\w·]{2,40}?)\((?:以下)?简称“([^”]{2,12})”\)")
+QUOTED_TERM_RE = re.compile(r"“([\u4e00-\u9fff\w+]{2,8})”")
+TITLED_NAME_RE = re.compile(
+    r"(?:书记|部长|局长|院长|主任|市长|县长|区长|会长|主委|理事长|秘书长|馆长|校长|董事长|总经理|经理|主席|院士|副会长)"
+    r"([\u4e00-\u9fff]{2,3})(?=[,、。;:和与及等(]|$)"
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    article: int  # position in Knowledge.articles
+    paragraph: int
+    position: int  # index within the article
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    articles: tuple[Article, ...]
+    sentences: tuple[Sentence, ...]
+    sentence_tokens: tuple[tuple[str, ...], ...]
+    index: Index  # one document per sentence, with its headline and neighbours as context
+    tokenizer: Tokenizer
+    abbreviations: dict[str, str]  # short form -> full name, as the paper defined them
+    sentence_df: Counter  # in how many sentences each token occurs: the weight of a word as evidence
+
+    @property
+    def passages(self) -> int:
+        return len(self.index)
+
+    def weight(self, term: str) -> float:
+        return smooth_idf(self.sentence_df.get(term, 0), len(self.sentences))
+
+    def article_sentences(self, article: int) -> list[int]:
+        return [i for i, s in enumerate(self.sentences) if s.article == article]
+
+
+def learn_vocabulary(articles: list[Article]) -> tuple[set[str], dict[str, str]]:
+    """User-dictionary words (quoted terms, defined abbreviations, titled names) and the abbreviations map."""
+    words: set[str] = set()
+    abbreviations: dict[str, str] = {}
+    for article in articles:
+        for text in (article.title, article.text):
+            for full, short in ABBREVIATION_RE.findall(text):
+                full = re.sub(r"^\d{4}", "", full)  # "2021中国国际…" names the edition, not the thing
+                abbreviations[short] = full
+                words.update((short, full))
+            words.update(QUOTED_TERM_RE.findall(text))
+            words.update(TITLED_NAME_RE.findall(text))
+    return {w for w in words if len(w) >= 2}, abbreviations
+
+
+def build_knowledge(articles: list[Article], tokenizer: Tokenizer | None = None) -> Knowledge:
+    """Split articles into sentences, tokenize each once and index sentence-with-context passages."""
+    user_words, abbreviations = learn_vocabulary(articles)
+    tokenizer = tokenizer or Tokenizer(user_words)
+    sentences: list[Sentence] = []
+    for a_index, article in enumerate(articles):
+        position = 0
+        for p_index, paragraph in enumerate(article.paragraphs):
+            for text in split_sentences(paragraph):
+                sentences.append(Sentence(text, a_index, p_index, position))
+                position += 1
+    sentence_tokens = tuple(tuple(tokenizer.tokens(s.text)) for s in sentences)
+    title_tokens = [tokenizer.tokens(f"{a.title} {a.kicker}") for a in articles]
+    docs = []
+    for i, sentence in enumerate(sentences):
+        doc = list(sentence_tokens[i]) * 2 + title_tokens[sentence.article]
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(sentences) and sentences[j].article == sentence.article:
+                doc += sentence_tokens[j]
+        docs.append(doc)
+    df = Counter()
+    for tokens in sentence_tokens:
+        df.update(set(tokens))
+    return Knowledge(
+        articles=tuple(articles), sentences=tuple(sentences), sentence_tokens=sentence_tokens,
+        index=Index.build(docs), tokenizer=tokenizer, abbreviations=abbreviations, sentence_df=df,
+    )

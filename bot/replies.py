@@ -1,0 +1,32 @@
+"""Reader-facing wording shared by the console and Telegram: one place for what the bot says."""
+
+from __future__ import annotations
+
+from .answer import Answer, Candidate
+
+DECLINE = "抱歉，语料里没有找到能回答这个问题的句子。"
+DECLINE_HINT = "可以换个说法，或者问得更具体些，比如带上人名、地名或活动名称。"
+EMPTY = "请输入一个问题，例如：{example}"
+TOO_LONG = "问题太长了（{length} 字）。请把问题缩短到 {limit} 字以内再问。"
+NOTHING_MORE = "没有更多候选句子了。"
+NO_LAST_ANSWER = "还没有回答过问题。先问一个问题吧。"
+
+
+def source_line(candidate: Candidate) -> str:
+    byline = f"（{candidate.byline}）" if candidate.byline else ""
+    return f"——《{candidate.title}》{byline}"
+
+
+def decline_text(answer: Answer, limit: int, example: str) -> str:
+    """The plain reply for a declined question; the reason picks the wording."""
+    if answer.reason == "empty":
+        return EMPTY.format(example=example)
+    if answer.reason == "too long":
+        return TOO_LONG.format(length=len(answer.question), limit=limit)
+    return f"{DECLINE}\n{DECLINE_HINT}"
+
+
+def example_questions(titles: list[str]) -> list[str]:
+    """Two example questions built from the current corpus's headlines."""
+    picks = [t for t in titles if 4 <= len(t) <= 24 and not t.startswith("◀")][:2]
+    return [f"“{t.split()[0]}”是怎么回事？" for t in picks] or ["这份报纸讲了什么？"]
