@@ -50,10 +50,16 @@ class CorpusError(Exception):
 
 def read_corpus_file(path: Path) -> list[Article]:
     """Parse one JSONL corpus file; any bad line raises CorpusError naming the file and line."""
+    return [article for _, article in _numbered_articles(path)]
+
+
+def _numbered_articles(path: Path) -> list[tuple[int, Article]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise CorpusError(path, None, f"cannot be read ({exc.strerror or exc})") from exc
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # the byte-order mark Windows editors put before UTF-8: hand-edited files carry it
     articles = []
     for number, line in enumerate(raw.split(b"\n"), start=1):
         if not line.strip():
@@ -66,7 +72,7 @@ def read_corpus_file(path: Path) -> list[Article]:
             record = json.loads(text)
         except json.JSONDecodeError as exc:
             raise CorpusError(path, number, f"is not a complete JSON object ({exc.msg})") from exc
-        articles.append(_article_from_record(record, path, number))
+        articles.append((number, _article_from_record(record, path, number)))
     return articles
 
 
@@ -104,22 +110,14 @@ def load_corpus(corpus_dir: Path) -> list[Article]:
     articles: list[Article] = []
     seen: dict[str, str] = {}
     for path in files:
-        for number, article in enumerate(read_corpus_file(path), start=1):
+        for number, article in _numbered_articles(path):
             if article.id in seen:
-                raise CorpusError(path, _line_of_id(path, article.id), f"id '{article.id}' already used in {seen[article.id]}")
-            seen[article.id] = path.name
+                raise CorpusError(path, number, f"id '{article.id}' already used in {seen[article.id]}")
+            seen[article.id] = f"{path.name}, line {number}"
             articles.append(article)
     if not articles:
         raise CorpusError(corpus_dir, None, "corpus holds no article")
     return articles
-
-
-def _line_of_id(path: Path, article_id: str) -> int | None:
-    needle = json.dumps(article_id, ensure_ascii=False)
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            return number
-    return None
 
 
 def write_corpus_file(path: Path, articles: list[Article]) -> None:
@@ -179,7 +177,7 @@ class _Draft:
         self.dangling = not subhead and not ends_sentence(self.paragraphs[-1])
 
 
-def _blocks(raw: str) -> list[str]:
+def _blocks(raw: str, report: BuildReport) -> list[str]:
     """Paragraph blocks separated by blank lines; lines inside a block are one paragraph."""
     blocks = []
     for chunk in re.split(r"\n\s*\n", raw.replace("\r\n", "\n").replace("\r", "\n")):
@@ -189,6 +187,7 @@ def _blocks(raw: str) -> list[str]:
         text = lines[0]
         for line in lines[1:]:
             text = join_broken(text, line)
+        report.lines_rejoined += len(lines) - 1
         blocks.append(text)
     return blocks
 
@@ -286,7 +285,7 @@ def _place_fragment(block: str, drafts: list[_Draft], current: _Draft, similarit
 def parse_seed(raw: str, source: str) -> tuple[list[Article], BuildReport]:
     """Split one raw OCR page into articles, repairing broken lines, jumped columns and repeats."""
     report = BuildReport(source=source)
-    blocks = _blocks(raw)
+    blocks = _blocks(raw, report)
     similarity = _Similarity(blocks)
     drafts: list[_Draft] = []
     current: _Draft | None = None
