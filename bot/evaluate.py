@@ -82,7 +82,7 @@ def _miss(item: dict, result: Answer, what: str) -> str:
     lines = [f"[{item.get('id', '?')}] {what}: {item['question']}",
              f"    expected: {item.get('answer')!r} in 《{item.get('article')}》 ({item.get('type')})",
              f"    asked kind: {result.kind}; {result.reason}"]
-    for rank, c in enumerate(result.candidates[:3], start=1):
+    for rank, c in enumerate((result.candidates or result.rejected)[:3], start=1):
         lines.append(f"    #{rank} 《{c.title}》 {c.sentence}")
         lines.append(f"       {c.why}")
     return "\n".join(lines)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .corpus import Article
 from .retrieval import Index, smooth_idf
@@ -15,7 +15,7 @@ ABBREVIATION_RE = re.compile(r"([\u4e00-\u9fff\w·]{2,40}?)\((?:以下)?简称�
 QUOTED_TERM_RE = re.compile(r"“([\u4e00-\u9fff\w+]{2,8})”")
 TITLED_NAME_RE = re.compile(
     r"(?:书记|部长|局长|院长|主任|市长|县长|区长|会长|主委|理事长|秘书长|馆长|校长|董事长|总经理|经理|主席|院士|副会长)"
-    r"([\u4e00-\u9fff]{2,3})(?=[,、。;:和与及等(]|$)"
+    r"([\u4e00-\u9fff]{2,3})(?=[,、。;:(\s]|和|与|及|等|被|出席|表示|介绍|说|强调|指出|共同|严重|对|在|为|的|$)"
 )
 
 
@@ -36,6 +36,16 @@ class Knowledge:
     tokenizer: Tokenizer
     abbreviations: dict[str, str]  # short form -> full name, as the paper defined them
     sentence_df: Counter  # in how many sentences each token occurs: the weight of a word as evidence
+    _tags: dict = field(default_factory=dict, compare=False, repr=False)  # sentence -> posseg tags, filled on demand
+
+    def tagged_sentence(self, position: int) -> list[tuple[str, str]]:
+        """jieba.posseg tags of one sentence, computed on first use: only candidate sentences ever need them."""
+        tags = self._tags.get(position)
+        if tags is None:
+            if len(self._tags) > 50_000:
+                self._tags.clear()  # bound the memory of a long-running bot over a large archive
+            tags = self._tags[position] = self.tokenizer.tagged(self.sentences[position].text)
+        return tags
 
     @property
     def passages(self) -> int:
@@ -48,19 +58,22 @@ class Knowledge:
         return [i for i, s in enumerate(self.sentences) if s.article == article]
 
 
-def learn_vocabulary(articles: list[Article]) -> tuple[set[str], dict[str, str]]:
-    """User-dictionary words (quoted terms, defined abbreviations, titled names) and the abbreviations map."""
-    words: set[str] = set()
+def learn_vocabulary(articles: list[Article]) -> tuple[dict[str, str], dict[str, str]]:
+    """User-dictionary words with their part of speech (quoted terms, defined abbreviations, titled names),
+    and the abbreviations map (short form -> full name)."""
+    words: dict[str, str] = {}
     abbreviations: dict[str, str] = {}
     for article in articles:
         for text in (article.title, article.text):
+            for term in QUOTED_TERM_RE.findall(text):
+                words.setdefault(term, "nz")
+            for name in TITLED_NAME_RE.findall(text):
+                words[name] = "nr"
             for full, short in ABBREVIATION_RE.findall(text):
                 full = re.sub(r"^\d{4}", "", full)  # "2021中国国际…" names the edition, not the thing
                 abbreviations[short] = full
-                words.update((short, full))
-            words.update(QUOTED_TERM_RE.findall(text))
-            words.update(TITLED_NAME_RE.findall(text))
-    return {w for w in words if len(w) >= 2}, abbreviations
+                words[short] = words[full] = "nz"
+    return {w: tag for w, tag in words.items() if len(w) >= 2}, abbreviations
 
 
 def build_knowledge(articles: list[Article], tokenizer: Tokenizer | None = None) -> Knowledge:

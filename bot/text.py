@@ -79,11 +79,12 @@ STOPWORDS = frozenset(
 class Tokenizer:
     """jieba with an optional user dictionary; one instance tokenizes both passages and questions."""
 
-    def __init__(self, user_words: Iterable[str] = ()):
+    def __init__(self, user_words: dict[str, str] | Iterable[str] = ()):
         self._jieba = jieba.Tokenizer()
-        self.user_words = tuple(sorted(set(user_words)))
-        for word in self.user_words:
-            self._jieba.add_word(word, freq=None)
+        tagged = user_words if isinstance(user_words, dict) else {w: None for w in user_words}
+        self.user_words = tuple(sorted(tagged.items(), key=lambda kv: (kv[0], kv[1] or "")))
+        for word, tag in self.user_words:
+            self._jieba.add_word(word, freq=None, tag=tag)
         self._posseg = jieba.posseg.POSTokenizer(self._jieba)
 
     def words(self, text: str) -> list[str]:
