@@ -46,7 +46,7 @@ FACT_PATTERNS: dict[str, re.Pattern] = {
         rf"|(?:到)?\d{{4}}年|\d{{1,2}}月(?:份|底|初)?|(?:早上|上午|中午|下午|晚上|凌晨)?{NUM}点(?:{NUM}分)?(?:前|后)?"
         r"|昨天|昨日|今天|今日|明天|今年|去年|明年|本周|下周|上周|年底|年初|月底"
     ),
-    "frequency": re.compile(rf"每{NUM}?(?:年|月|周|天|日|季度)|{NUM}(?:年|月|天|周)一(?:届|次|刊|期|回)|一年一度|定期"),
+    "frequency": re.compile(rf"每{NUM}?个?(?:年|月|周|天|日|季度)|逐(?:年|月|日)|{NUM}(?:年|月|天|周)一(?:届|次|刊|期|回)|一年一度|定期"),
     "duration": re.compile(rf"{NUM}(?:多|余)?个?(?:天|日|周|月|年|小时|分钟|秒)(?:左右|以上|多)?|一周|半年|半个月"),
     "number": re.compile(rf"(?<![一二两三四五六七八九十百千])(?!一[^\d一二两三四五六七八九十百千万亿])(?:{NUM}(?:\.\d+)?{UNIT}|{NUM}(?:\.\d+)?%|\d+(?:\.\d+)?(?:多|余)?(?:万|亿)?)"),
     "reason": re.compile(r"为了|旨在|因为|由于|目的|是为|为体现|为落实|从而|以便|针对|为推进|为快速|为保证|为确保|导致|使得|所以|因此|让不少"),
@@ -66,6 +66,11 @@ ORG_SUFFIXES = "局委会部院站厂司办处所馆队室团社行校中心"
 PLACE_SUFFIXES = "省市县区镇乡村州国园"
 PERSON_TITLES = re.compile(
     r"书记|部长|局长|院长|主任|市长|县长|区长|会长|主委|理事长|秘书长|馆长|校长|董事长|总经理|经理|主席|院士|负责人|工作人员")
+PART_OF_DATE = re.compile(r"[月日点时分号]|年(?!以来)")
+SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金"
+    "石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤单易常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
 NAME_CONTINUES = re.compile(r"论坛|大会|峰会|公司|集团|大学|学院|银行|医院|平台|模式|战略")
 PLACE_INTRO = re.compile(r"(?:在|于|赴|到|来自|落户|位于|原籍)$")
 TITLED_NAME = re.compile(rf"(?:{PERSON_TITLES.pattern})[\u4e00-\u9fff]{{2,3}}(?=[,、。;:和与及等(]|$)")
@@ -90,7 +95,8 @@ SYNONYM_GROUPS = (
     "研讨 探讨 讨论", "夫妻 夫妇 两口子", "聋人 聋哑 听不见", "沟通 交流", "角色 督察员", "最先 率先 第一个 首个",
     "出 刊发 出版 发行", "碰头 会议 开会", "外地 在外", "学校 校园 小学", "门口 校门外 门外", "目标 争取 力争",
     "展会 博览会 轨博会", "环保 绿色 低碳 节能", "团体 组织 社团", "线下 实体", "安排 委托 部署", "夸 点赞 称赞 表扬",
-    "拿证 交证 发证 办证", "医保 保险", "一天 1天", "两年 2年", "属于 作为",
+    "拿证 交证 发证 办证", "医保 保险", "一天 1天", "两年 2年", "属于 作为", "估计 预计 预估", "逛 观展 参观", "最快 最少 至少 最短",
+    "老办法 原本 原来 以前 过去", "为止 截至 截止", "统计 累计 报告", "人数 人次",
 )
 SYNONYMS: dict[str, frozenset[str]] = {}
 for _group in SYNONYM_GROUPS:
@@ -251,8 +257,8 @@ def _focus(terms: tuple[Term, ...], span: tuple[int, int] | None) -> Term | None
 
 def abbreviation_pattern(term: str) -> re.Pattern | None:
     """农科院 ~ 农业科学院: an unknown short word may be the first characters of a longer name's parts."""
-    if not (2 <= len(term) <= 5) or not all(CJK_RE.match(c) for c in term):
-        return None
+    if not (3 <= len(term) <= 5) or not all(CJK_RE.match(c) for c in term):
+        return None  # two characters with a gap (会…长) match far too much to mean anything
     return re.compile(re.escape(term[0]) + "".join(f"[\u4e00-\u9fff]{{0,4}}?{re.escape(c)}" for c in term[1:]))
 
 
@@ -283,7 +289,8 @@ def find_facts(sentence: str, kind: str, tagged: list[tuple[str, str]]) -> list[
     """Spans of the sentence that are facts of the asked kind (dates, amounts, names, places ...)."""
     spans: list[Fact] = []
     if kind in FACT_PATTERNS:
-        spans += [Fact(m.start(), m.end(), m.group(0)) for m in FACT_PATTERNS[kind].finditer(sentence) if m.group(0)]
+        spans += [Fact(m.start(), m.end(), m.group(0)) for m in FACT_PATTERNS[kind].finditer(sentence) if m.group(0)
+                  and not (kind == "number" and PART_OF_DATE.match(sentence, m.end()))]
         if kind == "duration":
             spans += [f for f in find_facts(sentence, "time", tagged) if "至" in f.text]
     if kind in ("person", "place", "organization"):
@@ -295,8 +302,11 @@ def find_facts(sentence: str, kind: str, tagged: list[tuple[str, str]]) -> list[
             position = start + len(word)
             if len(word) < 2 or (kind == "place" and NAME_CONTINUES.match(sentence, position)):
                 continue  # 湘江 in 湘江论坛 names a forum, not a place
-            if ((flag.startswith(SPAN_KINDS[kind]) and len(word) <= (4 if kind == "person" else 12))
-                    or (kind == "organization" and (flag == "nt" or word[-1] in ORG_SUFFIXES and flag[:1] == "n"))
+            if kind == "person" and flag.startswith("nr") and not (2 <= len(word) <= 3 and word[0] in SURNAMES
+                                                                    and word[-1] not in PLACE_SUFFIXES + ORG_SUFFIXES):
+                continue  # jieba guesses 'nr' for many unknown words; a Chinese name starts with a surname
+            if ((flag.startswith(SPAN_KINDS[kind]) and len(word) <= 12)
+                    or (kind in ("organization", "person") and (flag == "nt" or word[-1] in ORG_SUFFIXES and flag[:1] == "n"))
                     or (kind == "place" and word[-1] in PLACE_SUFFIXES and flag[:1] == "n")):
                 spans.append(Fact(start, position, word))
         if kind == "person":
@@ -391,6 +401,8 @@ def _score(knowledge, question: Question, doc: int, bm25: float, patterns, total
 
             fact = min(facts, key=distance)
             fact_bonus = 0.35 if distance(fact) <= 12 else 0.25 if distance(fact) <= 30 else 0.15
+            if question.kind == "person" and not any(f.text[-1] not in ORG_SUFFIXES for f in facts):
+                fact_bonus -= 0.1  # "who" is more often a name than an office
             if question.kind == "place" and PLACE_INTRO.search(sentence.text[:fact.start]):
                 fact_bonus += 0.1  # 将在株洲举行: the place a verb happens at
 
@@ -427,7 +439,7 @@ def _decline_reason(knowledge, question: Question, top: list[_Scored], patterns)
     focus = question.focus
     if focus is not None and question.kind in FACT_REQUIRED and match_credit(focus, whole, frozenset(), patterns.get(focus.text)) < 1.0:
         return f"the best article never speaks of {focus.text}, which the question asks about"
-    if question.kind in FACT_REQUIRED and not any(s.fact for s in top):
+    if question.kind in FACT_REQUIRED and not best.fact:
         return f"no candidate sentence holds a {question.kind} fact of the shape asked for"
     coverage = max(s.in_context * 0.7 + s.in_article * 0.3 for s in top)
     if coverage < DECLINE_BELOW:
