@@ -9,6 +9,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from .knowledge import TITLED_NAME_RE
 from .text import CJK_RE, is_content_word, normalize
 
 # ---------------------------------------------------------------- what kind of fact is asked for
@@ -49,8 +50,9 @@ FACT_PATTERNS: dict[str, re.Pattern] = {
     "frequency": re.compile(rf"每{NUM}?个?(?:年|月|周|天|日|季度)|逐(?:年|月|日)|{NUM}(?:年|月|天|周)一(?:届|次|刊|期|回)|一年一度|定期"),
     "duration": re.compile(rf"{NUM}(?:多|余)?个?(?:天|日|周|月|年|小时|分钟|秒)(?:左右|以上|多)?|一周|半年|半个月"),
     "number": re.compile(rf"(?<![一二两三四五六七八九十百千])(?!一[^\d一二两三四五六七八九十百千万亿])(?:{NUM}(?:\.\d+)?{UNIT}|{NUM}(?:\.\d+)?%|\d+(?:\.\d+)?(?:多|余)?(?:万|亿)?)"),
-    "reason": re.compile(r"为了|旨在|因为|由于|目的|是为|为体现|为落实|从而|以便|针对|为推进|为快速|为保证|为确保|导致|使得|所以|因此|让不少"),
-    "benefit": re.compile(r"缩短|降低|减少|提高|提升|节省|节约|方便|便于|加快|从而|有效"),
+    # a reason or benefit is the clause its cue word opens
+    "reason": re.compile(r"(?:为了|旨在|因为|由于|目的|是为|为体现|为落实|从而|以便|针对|为推进|为快速|为保证|为确保|导致|使得|所以|因此|让不少)[^,。;!?]*"),
+    "benefit": re.compile(r"(?:缩短|降低|减少|提高|提升|节省|节约|方便|便于|加快|从而|有效)[^,。;!?]*"),
 }
 # Finer wants inside a kind: the answer must have this shape (哪一年 wants a year, 几点 a clock time ...).
 GRANULARITY: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
@@ -73,7 +75,6 @@ SURNAMES = set(
 )
 NAME_CONTINUES = re.compile(r"论坛|大会|峰会|公司|集团|大学|学院|银行|医院|平台|模式|战略")
 PLACE_INTRO = re.compile(r"(?:在|于|赴|到|来自|落户|位于|原籍)$")
-TITLED_NAME = re.compile(rf"(?:{PERSON_TITLES.pattern})[\u4e00-\u9fff]{{2,3}}(?=[,、。;:和与及等(]|$)")
 # Which tagged spans answer which kind; a "who" question is often answered by an organisation.
 SPAN_KINDS = {"person": ("nr",), "place": ("ns",), "organization": ("nt",)}
 
@@ -310,7 +311,7 @@ def find_facts(sentence: str, kind: str, tagged: list[tuple[str, str]]) -> list[
                     or (kind == "place" and word[-1] in PLACE_SUFFIXES and flag[:1] == "n")):
                 spans.append(Fact(start, position, word))
         if kind == "person":
-            spans += [Fact(m.start(), m.end(), m.group(0)) for m in TITLED_NAME.finditer(sentence)]
+            spans += [Fact(m.start(), m.end(), m.group(0)) for m in TITLED_NAME_RE.finditer(sentence)]
     return spans
 
 

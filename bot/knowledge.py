@@ -13,9 +13,10 @@ from .text import Tokenizer, split_sentences
 # "(以下简称“轨博会”)", "(简称“湖南意华”)": the paper defines its own abbreviations.
 ABBREVIATION_RE = re.compile(r"([\u4e00-\u9fff\w·]{2,40}?)\((?:以下)?简称“([^”]{2,12})”\)")
 QUOTED_TERM_RE = re.compile(r"“([\u4e00-\u9fff\w+]{2,8})”")
+# A name right after an office (部长罗琼出席): the shortest name that a usual next word follows.
 TITLED_NAME_RE = re.compile(
     r"(?:书记|部长|局长|院长|主任|市长|县长|区长|会长|主委|理事长|秘书长|馆长|校长|董事长|总经理|经理|主席|院士|副会长)"
-    r"([\u4e00-\u9fff]{2,3})(?=[,、。;:(\s]|和|与|及|等|被|出席|表示|介绍|说|强调|指出|共同|严重|对|在|为|的|$)"
+    r"([\u4e00-\u9fff]{2,3}?)(?=[,、。;:(\s]|和|与|及|等|被|出席|表示|介绍|说|强调|指出|共同|严重|对|在|为|的|$)"
 )
 
 
