@@ -45,7 +45,8 @@ class Report:
             "accuracy@3": round(self.accuracy_at_3, 3),
             "no-answer precision": round(self.no_answer_precision, 3),
             "no-answer recall": round(self.no_answer_recall, 3),
-            "answerable wrongly declined": self.declined_wrong,
+            "unanswerable declined": f"{self.declined_right}/{self.unanswerable}",
+            "answerable wrongly declined": f"{self.declined_wrong}/{self.answerable}",
         }
 
 
