@@ -133,6 +133,7 @@ class Question:
     text: str
     kind: str  # benefit, reason, frequency, duration, organization, person, time, place, number, manner, other
     terms: tuple[Term, ...]
+    excluded: tuple[str, ...] = ()  # 除了开除党籍，还…: what the reader already knows is not the answer
     focus: Term | None = None  # the thing asked about (董事长 in 湖南意华的董事长是谁): the answer must speak of it
     numbers: tuple[str, ...] = ()  # figures and years the reader wrote: the answer's article must hold them
     shape: re.Pattern | None = None  # what the fact itself must contain (a year for 哪一年, 元 for 多少钱)
@@ -192,6 +193,7 @@ def _question_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for _, pattern in QUESTION_KINDS for m in pattern.finditer(text)]
 
 
+EXCEPT_RE = re.compile(r"除了?([^,，。?？]{2,20}?)(?:以外|之外|外)?[,，]")
 QUESTION_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?(?:%|年|月|日|万|亿)?")
 
 
@@ -199,6 +201,9 @@ def analyze(knowledge, text: str) -> Question:
     """The kind of fact asked for, the question's evidence words with weights, and its focus."""
     kind, kind_span = _kind_and_span(text)
     asking = _question_spans(text)
+    known = EXCEPT_RE.search(text)
+    if known:
+        asking.append(known.span())
     terms: list[Term] = []
     position = 0
     for word, tag in knowledge.tokenizer.tagged(text):
@@ -216,7 +221,8 @@ def analyze(knowledge, text: str) -> Question:
         terms.append(Term(word, weight, _forms(knowledge, word), start, tag))
     merged = _merge_terms(terms)
     shape = next((fact for k, asked, fact in GRANULARITY if k == kind and asked.search(text)), None)
-    return Question(text=text, kind=kind, terms=merged, focus=_focus(merged, kind_span),
+    excluded = tuple(knowledge.tokenizer.tokens(known.group(1))) if known else ()
+    return Question(text=text, kind=kind, terms=merged, excluded=excluded, focus=_focus(merged, kind_span),
                     numbers=tuple(m.group(0) for m in QUESTION_NUMBER_RE.finditer(text)), shape=shape)
 
 
@@ -391,7 +397,7 @@ def _score(knowledge, question: Question, doc: int, bm25: float, patterns, total
     fact = None
     fact_bonus = 0.0
     if question.kind in TYPED_KINDS:
-        asked = [t.text for t in question.terms if len(t.text) > 1]
+        asked = [form for t in question.terms for form in t.forms if len(form) > 1] + list(question.excluded)
         facts = [f for f in find_facts(sentence.text, question.kind, tagged)
                  if not any(f.text in t or t in f.text for t in asked)
                  and (question.shape is None or question.shape.search(f.text))]
