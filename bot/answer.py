@@ -397,7 +397,9 @@ def _score(knowledge, question: Question, doc: int, bm25: float, patterns, total
     fact = None
     fact_bonus = 0.0
     if question.kind in TYPED_KINDS:
-        asked = [form for t in question.terms for form in t.forms if len(form) > 1] + list(question.excluded)
+        # the question's own words and the full names they abbreviate (轨博会 → 中国国际…博览会) are not answers
+        asked = [form for t in question.terms for form in t.forms
+                 if form == t.text and len(form) > 1 or len(form) > len(t.text) + 2] + list(question.excluded)
         facts = [f for f in find_facts(sentence.text, question.kind, tagged)
                  if not any(f.text in t or t in f.text for t in asked)
                  and (question.shape is None or question.shape.search(f.text))]
