@@ -320,10 +320,13 @@ def parse_seed(raw: str, source: str) -> tuple[list[Article], BuildReport]:
                 if following and (match := DATELINE_RE.match(following)):
                     current.byline = match.group("byline").strip()
                     current.dateline = (match.group("dateline") or "").strip()
-                    blocks[i] = following[match.end():]
+                    if lead := following[match.end():].strip():
+                        current.add(lead)  # the text after the byline opens the article: never a sub-headline
+                    i += 1
                 continue
-            # a lone short line inside an article is a sub-headline: it stays as a paragraph
-        subhead = _is_headline(block)
+        # a lone short line inside an article is a sub-headline (it stays a paragraph of its own), unless its
+        # last word runs on into the next block: then it is the short first piece of a broken paragraph
+        subhead = _is_headline(block) and not (i + 1 < len(blocks) and _breaks_a_word(block, blocks[i + 1]))
         target = current
         if current is None:
             target = _Draft(headlines=[block[:20]])

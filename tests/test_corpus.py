@@ -197,6 +197,19 @@ def test_line_broken_mid_sentence_is_joined_and_counted(gap):
     assert report.lines_rejoined == 1
 
 
+def test_short_opening_paragraph_broken_mid_word_is_joined_not_taken_for_a_sub_headline():
+    article, report = _one("株洲植物园 樱花节开幕\n\n株洲日报·掌上株洲讯(记者/孙八) 樱花节于3月20日开幕,园内3000多株樱\n\n"
+                           "花进入盛花期。\n")
+    assert article.paragraphs == ["樱花节于3月20日开幕,园内3000多株樱花进入盛花期。"]
+    assert report.lines_rejoined == 1
+
+
+def test_sub_headline_stays_a_paragraph_while_a_short_broken_line_is_joined():
+    article, _ = _one("株洲植物园 樱花节开幕\n\n株洲日报·掌上株洲讯(记者/孙八) 樱花节于3月20日开幕。\n\n园内3000多株樱\n\n"
+                      "花进入盛花期。\n\n门票价格\n\n门票每张40元。\n")
+    assert article.paragraphs == ["樱花节于3月20日开幕。", "园内3000多株樱花进入盛花期。", "门票价格", "门票每张40元。"]
+
+
 def test_latin_words_broken_across_lines_keep_their_space():
     article, _ = _one("城东新建三所学校\n\n株洲日报·掌上株洲讯(记者/李四) 城东区今年引进Hello\nWorld公司,总投资4.5亿元。\n")
     assert "引进Hello World公司" in article.text
