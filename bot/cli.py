@@ -32,25 +32,33 @@ def cmd_build(args, settings: Settings) -> int:
     return 0
 
 
+def _stdin():
+    """Standard input that turns undecodable bytes into U+FFFD instead of raising, so bad input gets a reply."""
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="replace")
+    return sys.stdin
+
+
 def cmd_console(args, settings: Settings) -> int:
     from .console import run_repl
 
     engine = _engine(args, settings)
-    return run_repl(engine, sys.stdin, sys.stdout, interactive=sys.stdin.isatty())
+    return run_repl(engine, _stdin(), sys.stdout, interactive=sys.stdin.isatty())
 
 
 def cmd_ask(args, settings: Settings) -> int:
     from .console import answer_record, format_answer, run_batch
+    from .replies import example_questions
 
     engine = _engine(args, settings)
     if args.batch:
-        return run_batch(engine, sys.stdin, sys.stdout)
+        return run_batch(engine, _stdin(), sys.stdout)
     question = " ".join(args.question)
     result = engine.ask(question)
     if args.json:
         print(json.dumps(answer_record(question, result), ensure_ascii=False))
     else:
-        print(format_answer(result, "轨博会什么时候举行？"))
+        print(format_answer(result, example_questions([a.title for a in engine.knowledge.articles])[0]))
     return 0
 
 
@@ -142,3 +150,5 @@ def main(argv: list[str] | None = None) -> int:
     except CorpusError as exc:
         print(f"corpus error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C while the index is still loading: leave without a traceback
+        return 130

@@ -53,8 +53,7 @@ class ConsoleSession:
                 handler()
             return True
         result = self.engine.ask(text)
-        if not result.declined:
-            self.last, self.shown = result, 1
+        self.last, self.shown = result, 1  # /more and /source always speak of the latest question
         self.say(format_answer(result, self.example()))
         return True
 
@@ -68,7 +67,7 @@ class ConsoleSession:
     def more(self) -> None:
         if self.last is None:
             self.say(NO_LAST_ANSWER)
-        elif self.shown >= len(self.last.candidates):
+        elif self.last.declined or self.shown >= len(self.last.candidates):
             self.say(NOTHING_MORE)
         else:
             candidate = self.last.candidates[self.shown]
@@ -94,6 +93,8 @@ class ConsoleSession:
             self.say(f"重新加载失败，继续使用原来的语料：{exc}")
             return
         self.say(f"已重新加载：{report.articles} 篇文章，{report.passages} 个段落，用时 {report.seconds:.2f} 秒。")
+        if report.built_from_seeds:
+            self.say(f"新版面已生成语料：{'、'.join(report.built_from_seeds)}")
 
 
 def run_repl(engine: Engine, stdin: TextIO, out: TextIO, interactive: bool) -> int:

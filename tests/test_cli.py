@@ -1,0 +1,162 @@
+"""The `newsqa` command: ask, --json, --batch, --corpus/NEWSQA_CORPUS, eval, and `newsqa` alone."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+RAIL = "轨博会什么时候举行?"
+RAIL_DATES = "12月8日至11日"
+RAIL_TITLE = "2021 轨博会下周在株举行"
+OLYMPICS = "北京冬奥会什么时候开幕?"
+FESTIVAL = "湘江音乐节什么时候举行?"  # answered only from the small corpus of conftest
+CONTRACT = {"question", "answer", "candidates", "title", "score"}
+BAD_LINES = ["", "   \t ", "轨" * 10_000, "😀🎉👍", "When is the rail expo?", "轨博会\x00\x07\x1b[31m\x7f什么时候举行"]
+
+
+@pytest.fixture
+def in_repo(monkeypatch):
+    """Run as a reader would, from the project folder, with the default corpus/ and seeds/."""
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.fixture
+def elsewhere(monkeypatch, tmp_path):
+    """Run from an empty folder: no corpus/ and no seeds/ that could be built into the chosen corpus."""
+    monkeypatch.chdir(tmp_path)
+
+
+def _check_record(record: dict, question: str) -> None:
+    assert CONTRACT <= set(record)
+    assert record["question"] == question
+    assert len(record["candidates"]) <= 3
+    if record["answer"] is None:
+        assert record["title"] is None and record["score"] is None
+    else:
+        assert record["candidates"][0] == record["answer"]
+        assert isinstance(record["title"], str) and isinstance(record["score"], float)
+
+
+def test_ask_prints_the_sentence_and_its_headline(in_repo, capsys):
+    assert main(["ask", RAIL]) == 0
+    sentence, source = capsys.readouterr().out.splitlines()
+    assert RAIL_DATES in sentence
+    assert source.startswith(f"——《{RAIL_TITLE}》")
+
+
+def test_ask_declines_what_the_corpus_does_not_hold(in_repo, capsys):
+    assert main(["ask", OLYMPICS]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("抱歉，语料里没有找到")
+    assert "——《" not in out
+
+
+def test_ask_json_prints_one_object(in_repo, capsys):
+    assert main(["ask", "--json", RAIL]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    record = json.loads(line)
+    _check_record(record, RAIL)
+    assert RAIL_DATES in record["answer"] and record["title"] == RAIL_TITLE
+
+
+def test_batch_writes_one_json_line_per_input_line(in_repo, monkeypatch, capsys):
+    questions = [RAIL, *BAD_LINES, OLYMPICS, RAIL]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(q + "\n" for q in questions)))
+    assert main(["ask", "--batch"]) == 0
+    captured = capsys.readouterr()
+    records = [json.loads(line) for line in captured.out.splitlines()]
+    assert len(records) == len(questions)
+    for record, question in zip(records, questions):
+        _check_record(record, question)
+    assert RAIL_DATES in records[0]["answer"] and records[0] == records[-1]
+    assert [r["answer"] for r in records[1:-1]] == [None] * (len(questions) - 2)
+    assert captured.err == ""
+
+
+def test_batch_with_windows_line_ends_and_no_final_newline(in_repo, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{RAIL}\r\n\r\n{OLYMPICS}"))
+    assert main(["ask", "--batch"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["question"] for r in records] == [RAIL, "", OLYMPICS]
+
+
+def test_corpus_flag_and_environment_choose_the_folder(elsewhere, small_corpus, monkeypatch, capsys):
+    assert main(["ask", "--corpus", str(small_corpus), FESTIVAL]) == 0
+    assert "10月5日至7日" in capsys.readouterr().out
+    monkeypatch.setenv("NEWSQA_CORPUS", str(small_corpus))
+    assert main(["ask", "--json", RAIL]) == 0
+    assert json.loads(capsys.readouterr().out)["answer"] is None  # the small corpus knows nothing of 轨博会
+
+
+def test_missing_corpus_is_a_clear_error(elsewhere, capsys):
+    assert main(["ask", RAIL]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("corpus error: corpus") and "does not exist" in err
+
+
+def test_ask_without_a_question_explains_itself(capsys):
+    assert main(["ask"]) == 2
+    assert "newsqa ask" in capsys.readouterr().err
+
+
+def test_eval_prints_each_miss_then_the_figures(in_repo, tmp_path, capsys):
+    questions = [
+        {"id": "e1", "question": RAIL, "answer": RAIL_DATES, "article": RAIL_TITLE, "type": "time"},
+        {"id": "e2", "question": OLYMPICS, "answer": None, "article": None, "type": "none"},
+        {"id": "e3", "question": RAIL, "answer": "这串字不在语料里", "article": RAIL_TITLE, "type": "time"},
+    ]
+    path = tmp_path / "set.jsonl"
+    path.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in questions), encoding="utf-8")
+    assert main(["eval", str(path)]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    figures = json.loads(out[-1])
+    assert figures["questions"] == 3
+    assert (figures["accuracy@1"], figures["no-answer precision"], figures["no-answer recall"]) == (0.5, 1.0, 1.0)
+    misses = "\n".join(out[:-1])
+    assert misses.startswith(f"[e3] wrong sentence first: {RAIL}")
+    assert "'这串字不在语料里'" in misses and RAIL_DATES in misses
+    assert "[e1]" not in misses and "[e2]" not in misses
+
+
+# ---------------------------------------------------------------- as installed commands
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "NEWSQA_CORPUS", "NEWSQA_SEEDS")}
+    return {**env, "PYTHONIOENCODING": "utf-8"}
+
+
+def _newsqa() -> str:
+    found = shutil.which("newsqa") or shutil.which("newsqa", path=str(Path(sys.executable).parent))
+    if not found:
+        pytest.skip("the newsqa command is not installed (pip install -e .)")
+    return found
+
+
+def test_python_m_bot_batch_survives_bad_bytes():
+    lines = [RAIL.encode(), b"\xff\xfe\xe8\xbd", *(line.encode() for line in BAD_LINES), OLYMPICS.encode()]
+    result = subprocess.run([sys.executable, "-m", "bot", "ask", "--batch"], cwd=ROOT, env=_env(),
+                            input=b"\n".join(lines) + b"\n", capture_output=True, timeout=120)
+    assert result.returncode == 0 and b"Traceback" not in result.stderr
+    records = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+    assert len(records) == len(lines)
+    assert RAIL_DATES in records[0]["answer"]
+    assert all(r["answer"] is None for r in records[1:])
+    assert "\ufffd" in records[1]["question"]  # undecodable bytes are replaced, not fatal
+
+
+def test_newsqa_alone_without_a_token_runs_the_console():
+    result = subprocess.run([_newsqa()], cwd=ROOT, env=_env(), input=f"{RAIL}\n/quit\n", capture_output=True,
+                            text=True, encoding="utf-8", timeout=120)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    sentence, source = result.stdout.splitlines()
+    assert RAIL_DATES in sentence and source.startswith(f"——《{RAIL_TITLE}》")
