@@ -63,9 +63,13 @@ def cmd_ask(args, settings: Settings) -> int:
 
 
 def cmd_eval(args, settings: Settings) -> int:
-    from .evaluate import evaluate, load_questions
+    from .evaluate import QuestionSetError, evaluate, load_questions
 
-    questions = load_questions(Path(args.file))
+    try:
+        questions = load_questions(Path(args.file))
+    except QuestionSetError as exc:
+        print(f"newsqa eval: {exc}", file=sys.stderr)
+        return 2
     if args.baseline:
         from .baseline import Baseline
 

@@ -50,8 +50,29 @@ class Report:
         }
 
 
+class QuestionSetError(ValueError):
+    """A question file that cannot be scored; the message names the file and, where it applies, the line."""
+
+
 def load_questions(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """The questions of a JSONL file; a file that cannot be read or a bad line raises QuestionSetError."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QuestionSetError(f"{path}: cannot be read as UTF-8 text ({exc})") from exc
+    questions = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise QuestionSetError(f"{path}, line {number}: is not a complete JSON object ({exc.msg})") from exc
+        if not (isinstance(item, dict) and isinstance(item.get("question"), str)
+                and isinstance(item.get("answer"), (str, type(None)))):
+            raise QuestionSetError(f"{path}, line {number}: needs a \"question\" string and an \"answer\" string or null")
+        questions.append(item)
+    return questions
 
 
 def evaluate(questions: list[dict], ask: Callable[[str], Answer]) -> Report:

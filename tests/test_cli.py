@@ -128,6 +128,13 @@ def test_eval_prints_each_miss_then_the_figures(in_repo, tmp_path, capsys):
     assert "[e1]" not in misses and "[e2]" not in misses
 
 
+def test_eval_of_a_bad_question_file_names_it(tmp_path, capsys):
+    path = tmp_path / "set.jsonl"
+    path.write_text('{"question": "轨博会在哪?", "answer": null}\n{"question": "没写完', encoding="utf-8")
+    assert main(["eval", str(path)]) == 2
+    assert capsys.readouterr().err.startswith(f"newsqa eval: {path}, line 2: ")
+
+
 # ---------------------------------------------------------------- as installed commands
 
 def _env() -> dict[str, str]:

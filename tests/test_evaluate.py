@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bot.answer import Answer, Candidate
-from bot.evaluate import evaluate, load_questions
+from bot.evaluate import QuestionSetError, evaluate, load_questions
 
 
 def _said(*sentences: str) -> Answer:
@@ -101,3 +101,22 @@ def test_load_questions_skips_blank_lines(tmp_path):
     path = tmp_path / "set.jsonl"
     path.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in QUESTIONS[:2]) + "\n\n", encoding="utf-8")
     assert load_questions(path) == QUESTIONS[:2]
+
+
+@pytest.mark.parametrize("content, problem", [
+    (b'{"question": "\xe8\xbd\xa8", "answer": null}\n{"question": ', "set.jsonl, line 2: is not a complete JSON object"),
+    (b'{"question": "q", "answer": null}\n\n["q", "a"]\n', "set.jsonl, line 3: needs a \"question\" string"),
+    (b'{"question": "q", "answer": 5}\n', "set.jsonl, line 1: needs"),
+    (b'{"question": "\xff"}\n', "set.jsonl: cannot be read as UTF-8"),
+])
+def test_bad_question_file_names_file_and_line(tmp_path, content, problem):
+    path = tmp_path / "set.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(QuestionSetError) as caught:
+        load_questions(path)
+    assert problem in str(caught.value)
+
+
+def test_missing_question_file_is_a_question_set_error(tmp_path):
+    with pytest.raises(QuestionSetError, match="none.jsonl: cannot be read"):
+        load_questions(tmp_path / "none.jsonl")
