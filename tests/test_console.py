@@ -109,21 +109,14 @@ MUSEUM = Article(id="m-001", title="株洲博物馆 新馆开放", byline="记�
     "新馆每周一闭馆,其余时间免费参观。"))
 
 
-@pytest.fixture
-def corpus_copy(tmp_path, small_corpus) -> Path:
-    folder = tmp_path / "copy"
-    shutil.copytree(small_corpus, folder)
-    return folder
-
-
-def test_reload_reads_a_new_file_and_a_broken_one_keeps_the_old_index(corpus_copy):
-    engine = Engine.from_corpus(corpus_copy)
-    write_corpus_file(corpus_copy / "museum.jsonl", [MUSEUM])
+def test_reload_reads_a_new_file_and_a_broken_one_keeps_the_old_index(small_corpus):
+    engine = Engine.from_corpus(small_corpus)
+    write_corpus_file(small_corpus / "museum.jsonl", [MUSEUM])
     printed = converse(engine, "/reload", "株洲博物馆新馆什么时候开放?")
     assert printed[0].startswith("已重新加载：5 篇文章，")
     assert "3月18日" in printed[1] and printed[2] == "——《株洲博物馆 新馆开放》（记者/钱七）"
 
-    (corpus_copy / "broken.jsonl").write_text(MUSEUM.to_json().replace("m-001", "m-002") + "\n{\"id\": \"m-3\", \"ti",
+    (small_corpus / "broken.jsonl").write_text(MUSEUM.to_json().replace("m-001", "m-002") + "\n{\"id\": \"m-3\", \"ti",
                                               encoding="utf-8")
     printed = converse(engine, "/reload", "株洲博物馆新馆什么时候开放?")
     assert printed[0].startswith("重新加载失败，继续使用原来的语料：")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from bot.corpus import Article, CorpusError, write_corpus_file
@@ -30,18 +27,11 @@ def test_question_the_paper_cannot_answer_is_declined(seed_engine):
     assert result.declined and result.best is None and result.sentence is None
 
 
-@pytest.fixture
-def corpus_copy(tmp_path, small_corpus) -> Path:
-    folder = tmp_path / "copy"
-    shutil.copytree(small_corpus, folder)
-    return folder
-
-
-def test_reload_swaps_in_a_new_snapshot_and_leaves_the_old_one_whole(corpus_copy):
-    engine = Engine.from_corpus(corpus_copy)
+def test_reload_swaps_in_a_new_snapshot_and_leaves_the_old_one_whole(small_corpus):
+    engine = Engine.from_corpus(small_corpus)
     before = engine.knowledge
     assert engine.ask(MUSEUM_QUESTION).declined
-    write_corpus_file(corpus_copy / "museum.jsonl", [MUSEUM])
+    write_corpus_file(small_corpus / "museum.jsonl", [MUSEUM])
     report = engine.reload()
     assert engine.knowledge is not before
     assert (report.articles, report.passages) == (5, engine.passage_count) and report.built_from_seeds == ()
@@ -49,10 +39,10 @@ def test_reload_swaps_in_a_new_snapshot_and_leaves_the_old_one_whole(corpus_copy
     assert "3月18日" in engine.ask(MUSEUM_QUESTION).sentence
 
 
-def test_broken_file_on_reload_keeps_the_old_knowledge(corpus_copy):
-    engine = Engine.from_corpus(corpus_copy)
+def test_broken_file_on_reload_keeps_the_old_knowledge(small_corpus):
+    engine = Engine.from_corpus(small_corpus)
     before = engine.knowledge
-    (corpus_copy / "museum.jsonl").write_text(MUSEUM.to_json() + "\n" + MUSEUM.to_json() + "\n", encoding="utf-8")
+    (small_corpus / "museum.jsonl").write_text(MUSEUM.to_json() + "\n" + MUSEUM.to_json() + "\n", encoding="utf-8")
     with pytest.raises(CorpusError) as caught:
         engine.reload()
     assert "museum.jsonl, line 2" in str(caught.value) and "already used" in str(caught.value)
@@ -60,15 +50,15 @@ def test_broken_file_on_reload_keeps_the_old_knowledge(corpus_copy):
     assert "10月5日至7日" in engine.ask("湘江音乐节什么时候举行?").sentence
 
 
-def test_seed_without_a_corpus_file_is_built_on_reload_and_hand_edits_survive(corpus_copy, tmp_path):
+def test_seed_without_a_corpus_file_is_built_on_reload_and_hand_edits_survive(small_corpus, tmp_path):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "small.txt").write_text("这一页不会被读。\n", encoding="utf-8")  # corpus/small.jsonl exists: kept as is
-    engine = Engine.from_corpus(corpus_copy, seeds)
+    engine = Engine.from_corpus(small_corpus, seeds)
     (seeds / "garden.txt").write_text(SEED_PAGE, encoding="utf-8")
     report = engine.reload()
     assert report.built_from_seeds == ("garden.txt",)
-    assert (corpus_copy / "garden.jsonl").is_file() and report.articles == 5
+    assert (small_corpus / "garden.jsonl").is_file() and report.articles == 5
     assert engine.article_count == 5
     answer = engine.ask("株洲植物园樱花节什么时候开幕?")
     assert "3月20日" in answer.sentence and answer.best.title == "株洲植物园 樱花节开幕"
