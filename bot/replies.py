@@ -7,9 +7,13 @@ from .answer import Answer, Candidate
 DECLINE = "抱歉，语料里没有找到能回答这个问题的句子。"
 DECLINE_HINT = "可以换个说法，或者问得更具体些，比如带上人名、地名或活动名称。"
 EMPTY = "请输入一个问题，例如：{example}"
+NOT_CHINESE = "我只能回答用中文提的问题，例如：{example}"
 TOO_LONG = "问题太长了（{length} 字）。请把问题缩短到 {limit} 字以内再问。"
 NOTHING_MORE = "没有更多候选句子了。"
 NO_LAST_ANSWER = "还没有回答过问题。先问一个问题吧。"
+ARTICLE_GONE = "这篇文章已不在当前语料中（语料刚刚重新加载过）。"
+RELOADED = "已重新加载：{articles} 篇文章，{passages} 个段落，用时 {seconds:.2f} 秒。"
+RELOAD_FAILED = "重新加载失败，继续使用原来的语料：{error}"
 
 
 def source_line(candidate: Candidate) -> str:
@@ -21,6 +25,8 @@ def decline_text(answer: Answer, limit: int, example: str) -> str:
     """The plain reply for a declined question; the reason picks the wording."""
     if answer.reason == "empty":
         return EMPTY.format(example=example)
+    if answer.reason == "not chinese":
+        return NOT_CHINESE.format(example=example)
     if answer.reason == "too long":
         return TOO_LONG.format(length=len(answer.question), limit=limit)
     return f"{DECLINE}\n{DECLINE_HINT}"

@@ -6,6 +6,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 
@@ -52,7 +53,11 @@ def _base_url(value: str) -> str:
         return DEFAULT_TELEGRAM_BASE_URL
     if not re.match(r"https?://[^\s/]+", value):
         raise SettingsError(f"NEWSQA_TELEGRAM_BASE_URL must be an http(s) URL such as {DEFAULT_TELEGRAM_BASE_URL}")
-    return value
+    if "{token}" in value or value.endswith("/bot"):
+        return value
+    if urlsplit(value).path in ("", "/"):
+        return value.rstrip("/") + "/bot"  # the token is appended to this URL: without /bot it would join the port
+    raise SettingsError(f"NEWSQA_TELEGRAM_BASE_URL must end in /bot (the token follows it), such as {DEFAULT_TELEGRAM_BASE_URL}")
 
 
 def _admin_ids(value: str) -> frozenset[int]:

@@ -1,0 +1,642 @@
+"""The Telegram adapter: thin python-telegram-bot handlers over the engine, all wired in build_application()."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import logging
+import math
+import re
+import statistics
+import time
+import warnings
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import httpx
+from telegram import (
+    BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update,
+)
+from telegram.constants import ChatType, MessageLimit, ParseMode
+from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import (
+    Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes, Defaults, MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBDeprecationWarning
+
+from .answer import MAX_QUESTION_CHARS, Answer, Candidate
+from .corpus import Article, CorpusError
+from .engine import Engine
+from .replies import (
+    ARTICLE_GONE, NO_LAST_ANSWER, NOTHING_MORE, RELOAD_FAILED, RELOADED, decline_text, example_questions, source_line,
+)
+from .settings import Settings, SettingsError
+
+logger = logging.getLogger(__name__)
+
+# ---------------------------------------------------------------- what the bot says on Telegram only
+
+WELCOME = "我是 newsqa：用中文问我报纸上的事，我回答报上写着答案的那一句，并注明出自哪篇文章。"
+CORPUS_LINE = "现有语料：{articles} 篇文章，{passages} 个段落，来源：{sources}。"
+HOW_TO_ASK = "私聊直接发问题；在群里请 @{username}、回复我的消息，或者用 /ask 问题。例如："
+COMMAND_HELP = (
+    "/ask 问题 — 提问\n/more — 同一问题的下一个候选句子\n/source — 上一个答案所在的整篇文章\n/help — 本说明\n"
+    "管理员：/reload 重新读取语料，/stats 运行统计"
+)
+ADMINS_ONLY = "抱歉，{command} 只对管理员开放。"
+TEXT_ONLY = "我只能回答文字问题。请直接用中文提问，例如：{example}"
+EDITED = "修改过的消息我不会重新回答；请把问题重新发一次。"
+UNKNOWN_COMMAND = "没有 {command} 这个命令。输入 /help 查看可用命令。"
+SLOW_DOWN = "问得太快了，请 {seconds} 秒后再问。"
+OLD_QUESTION = "这个按钮对应的问题太早了，请重新提问。"
+FAILED = "抱歉，处理这条消息时出错了，请稍后再试。"
+STATS = ("语料：{articles} 篇文章，{passages} 个段落。\n启动以来：回答 {answered} 个问题，婉拒 {declined} 个。\n"
+         "回答耗时中位数：{median}。")
+MORE_BUTTON, SOURCE_BUTTON = "下一句", "原文"
+
+READER_COMMANDS = (
+    ("ask", "提问，例如 /ask 轨博会什么时候举行？"),
+    ("more", "同一问题的下一个候选句子"),
+    ("source", "上一个答案所在的整篇文章"),
+    ("help", "能问什么、怎么问"),
+)
+ADMIN_COMMANDS = READER_COMMANDS + (("reload", "重新读取语料（管理员）"), ("stats", "运行统计（管理员）"))
+
+# ---------------------------------------------------------------- formatting (pure)
+
+
+def escape(text: str) -> str:
+    """Escape text for Telegram's HTML parse mode (<, > and & only; quotes are fine in text)."""
+    return html.escape(text, quote=False)
+
+
+def answer_html(candidate: Candidate) -> str:
+    """The candidate sentence with its fact in bold, then its source line; everything else escaped."""
+    sentence, fact = candidate.sentence, candidate.fact
+    start = sentence.find(fact) if fact else -1
+    if start < 0:
+        body = escape(sentence)
+    else:
+        end = start + len(fact)
+        body = f"{escape(sentence[:start])}<b>{escape(fact)}</b>{escape(sentence[end:])}"
+    return f"{body}\n{escape(source_line(candidate))}"
+
+
+def telegram_length(text: str) -> int:
+    """Telegram measures text in UTF-16 code units: a character outside the BMP counts twice."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+SENTENCE_RE = re.compile(r"[^。!?;！？；…]*[。!?;！？；…]*")
+
+
+def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Pieces of at most `limit`, cut between paragraphs; a longer paragraph between sentences, then anywhere."""
+    paragraphs = []
+    for paragraph in text.split("\n"):
+        if telegram_length(paragraph) <= limit:
+            paragraphs.append(paragraph)
+        else:
+            sentences = (s for s in SENTENCE_RE.findall(paragraph) if s)
+            paragraphs += _pack((cut for s in sentences for cut in _cut(s, limit)), "", limit)
+    return [piece for piece in _pack(paragraphs, "\n", limit) if piece.strip()]
+
+
+def _pack(units: Iterable[str], separator: str, limit: int) -> list[str]:
+    """Greedily join units with separator into pieces no longer than limit (each unit fits on its own)."""
+    pieces: list[str] = []
+    for unit in units:
+        if pieces and telegram_length(pieces[-1] + separator + unit) <= limit:
+            pieces[-1] += separator + unit
+        else:
+            pieces.append(unit)
+    return pieces
+
+
+def _cut(text: str, limit: int) -> list[str]:
+    """Hard cuts of at most limit units, never inside a surrogate pair."""
+    cuts, current = [""], 0
+    for char in text:
+        width = telegram_length(char)
+        if current + width > limit:
+            cuts.append("")
+            current = 0
+        cuts[-1] += char
+        current += width
+    return cuts
+
+
+def article_messages(article: Article, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """A whole article as HTML messages under Telegram's limit: the headline in bold, cut at paragraph boundaries."""
+    byline = f"（{article.byline}）" if article.byline else ""
+    heading = f"《{article.title}》{byline}"
+    # Telegram's limit counts the text after entity parsing, so the raw text is split and each piece escaped after.
+    pieces = split_text(f"{heading}\n{article.text}", limit)
+    messages = [escape(piece) for piece in pieces]
+    if pieces[0].startswith(heading):
+        messages[0] = f"<b>{escape(heading)}</b>{escape(pieces[0][len(heading):])}"
+    return messages
+
+
+def help_text(engine: Engine, bot_username: str) -> str:
+    """What the bot knows (corpus size, sources), how to ask, two example questions from the corpus, commands."""
+    articles = engine.knowledge.articles
+    sources = sorted({a.source for a in articles if a.source})
+    named = "、".join(sources[:3]) + (f" 等 {len(sources)} 个" if len(sources) > 3 else "")
+    examples = example_questions([a.title for a in articles])
+    return "\n".join([
+        WELCOME,
+        CORPUS_LINE.format(articles=engine.article_count, passages=engine.passage_count, sources=named or "无"),
+        HOW_TO_ASK.format(username=bot_username),
+        *(f"• {question}" for question in examples),
+        "",
+        COMMAND_HELP,
+    ])
+
+
+def addressed_text(message: Message, bot_username: str, bot_id: int) -> str | None:
+    """The question in a message meant for the bot, mention removed; None for group chatter not addressed to it."""
+    text = message.text or ""
+    if message.chat.type == ChatType.PRIVATE:
+        return text
+    mentions = [
+        said for entity, said in message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]).items()
+        if said[1:].lower() == bot_username.lower() or (entity.user is not None and entity.user.id == bot_id)
+    ]
+    replied = message.reply_to_message
+    if not mentions and not (replied and replied.from_user and replied.from_user.id == bot_id):
+        return None
+    for said in mentions:
+        text = text.replace(said, " ")
+    return text.strip()
+
+
+# ---------------------------------------------------------------- state kept between updates
+
+
+@dataclass
+class Asked:
+    """One answered question and how many of its candidates the chat has seen."""
+
+    answer: Answer
+    shown: int = 1
+
+    def next(self) -> Candidate | None:
+        if self.shown >= len(self.answer.candidates):
+            return None
+        self.shown += 1
+        return self.answer.candidates[self.shown - 1]
+
+
+class ChatMemory:
+    """A chat's recent answers, numbered, so /more, /source and the buttons under older answers know their question."""
+
+    KEEP = 8
+
+    def __init__(self) -> None:
+        self.asked: dict[int, Asked] = {}
+        self.latest = 0
+
+    def remember(self, answer: Answer) -> int:
+        self.latest += 1
+        self.asked[self.latest] = Asked(answer)
+        self.asked.pop(self.latest - self.KEEP, None)
+        return self.latest
+
+    def get(self, number: int | None = None) -> Asked | None:
+        return self.asked.get(self.latest if number is None else number)
+
+
+class Stats:
+    """Questions answered and declined since start, and the latest answer latencies for a median."""
+
+    def __init__(self) -> None:
+        self.answered = 0
+        self.declined = 0
+        self.latencies: deque[float] = deque(maxlen=10_000)
+
+    def record(self, answer: Answer, seconds: float) -> None:
+        if answer.best is None:
+            self.declined += 1
+        else:
+            self.answered += 1
+        self.latencies.append(seconds)
+
+    def median_text(self) -> str:
+        if not self.latencies:
+            return "暂无"
+        return f"{statistics.median(self.latencies) * 1000:.0f} 毫秒"
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The flood gate's verdict on one question."""
+
+    admitted: bool
+    warn: bool = False  # the first refusal of a run: say "slow down" once, then stay quiet
+    wait: float = 0.0  # seconds until the user may ask again
+
+
+class FloodGate:
+    """Per user, at most `limit` questions in any `window` seconds (a sliding window).
+
+    Over the limit the user is told once to slow down and then not answered until the window lets them in
+    again: a flood of questions never becomes a flood of replies.
+    """
+
+    def __init__(self, limit: int, window: float = 60.0, clock: Callable[[], float] = time.monotonic):
+        self.limit, self.window, self.clock = limit, window, clock
+        self._asked: dict[int, deque[float]] = {}
+        self._warned: set[int] = set()
+
+    def admit(self, user_id: int) -> Gate:
+        now = self.clock()
+        if len(self._asked) > 10_000:
+            self._forget_idle(now)
+        times = self._asked.setdefault(user_id, deque())
+        while times and now - times[0] >= self.window:
+            times.popleft()
+        if len(times) < self.limit:
+            times.append(now)
+            self._warned.discard(user_id)
+            return Gate(True)
+        warn = user_id not in self._warned
+        self._warned.add(user_id)
+        return Gate(False, warn, self.window - (now - times[0]))
+
+    def _forget_idle(self, now: float) -> None:
+        for user_id in [u for u, times in self._asked.items() if not times or now - times[-1] >= self.window]:
+            del self._asked[user_id]
+            self._warned.discard(user_id)
+
+
+@dataclass
+class Service:
+    """What every handler shares: the engine, who may administer it, the counters and the flood gate."""
+
+    engine: Engine
+    admin_ids: frozenset[int]
+    flood: FloodGate
+    stats: Stats = field(default_factory=Stats)
+
+
+SERVICE = "newsqa"
+
+
+def _service(context: ContextTypes.DEFAULT_TYPE) -> Service:
+    return context.bot_data[SERVICE]
+
+
+def _memory(context: ContextTypes.DEFAULT_TYPE) -> ChatMemory:
+    return context.chat_data.setdefault("memory", ChatMemory())
+
+
+# ---------------------------------------------------------------- the application
+
+
+def build_application(settings: Settings, engine: Engine) -> Application:
+    """The ptb Application with every handler registered; run_telegram() starts it with long polling."""
+    application = (
+        ApplicationBuilder()
+        .token(settings.require_token())
+        .base_url(settings.telegram_base_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .concurrent_updates(True)
+        .post_init(register_commands)
+        .build()
+    )
+    application.bot_data[SERVICE] = Service(engine, settings.admin_ids, FloodGate(settings.flood_per_minute))
+    new = filters.UpdateType.MESSAGE  # commands and questions; edits get their own reply
+    private = filters.ChatType.PRIVATE
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & private, edited))
+    application.add_handler(CommandHandler(["start", "help"], help_command, filters=new))
+    application.add_handler(CommandHandler("ask", ask, filters=new))
+    application.add_handler(CommandHandler("more", more, filters=new))
+    application.add_handler(CommandHandler("source", source, filters=new))
+    application.add_handler(CommandHandler("reload", reload, filters=new))
+    application.add_handler(CommandHandler("stats", stats, filters=new))
+    application.add_handler(CallbackQueryHandler(button))
+    application.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, question))
+    application.add_handler(MessageHandler(new & private & filters.COMMAND, unknown_command))
+    application.add_handler(MessageHandler(new & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, not_text))
+    application.add_error_handler(error_handler)
+    return application
+
+
+def run_telegram(settings: Settings) -> int:
+    """`newsqa telegram`: check the configuration, load the corpus, then long-poll until interrupted."""
+    token = settings.require_token()
+    redact_in_logs(token)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every request URL, token included, at INFO
+    try:
+        engine = Engine.from_corpus(settings.corpus_dir, settings.seeds_dir)
+    except CorpusError as exc:
+        raise SettingsError(f"NEWSQA_CORPUS ({settings.corpus_dir}) cannot be served: {exc}") from exc
+    application = build_application(settings, engine)
+    logger.info("serving %d articles (%d passages); %d admin(s)", engine.article_count, engine.passage_count,
+                len(settings.admin_ids))
+    application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=3)
+    return 0
+
+
+async def register_commands(application: Application) -> None:
+    """Publish the command menu: reader commands for everyone, admin commands too in each admin's private chat."""
+    try:
+        await deliver(lambda: application.bot.set_my_commands([BotCommand(*c) for c in READER_COMMANDS]))
+    except TelegramError as exc:
+        logger.warning("could not register the command list: %s", exc)
+    for admin_id in sorted(application.bot_data[SERVICE].admin_ids):
+        try:
+            await application.bot.set_my_commands([BotCommand(*c) for c in ADMIN_COMMANDS],
+                                                  scope=BotCommandScopeChat(admin_id))
+        except TelegramError as exc:  # e.g. "chat not found": the admin has not opened a chat with the bot yet
+            logger.warning("could not register admin commands for user %s: %s", admin_id, exc)
+
+
+# ---------------------------------------------------------------- handlers
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start and /help: what the bot knows, how to ask, two example questions, the commands."""
+    await say(update, context, help_text(_service(context).engine, context.bot.username))
+
+
+async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A text message: answered in private chats, in groups only when it mentions or replies to the bot."""
+    text = addressed_text(update.effective_message, context.bot.username, context.bot.id)
+    if text is not None:
+        await answer_question(update, context, text)
+
+
+async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/ask 问题: answer the question after the command (how to ask in a group without a mention)."""
+    await answer_question(update, context, " ".join(context.args or ()))
+
+
+async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/more: the next candidate sentence for the chat's last question."""
+    await send_more(update, context, None)
+
+
+async def source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/source: the article of the sentence shown last, in as many messages as it takes."""
+    await send_source(update, context, None, None)
+
+
+BUTTON_RE = re.compile(r"(more|source):(\d+)(?::(\d+))?")
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An inline button under an answer: 下一句 (more) or 原文 (source) for that answer's question."""
+    query = update.callback_query
+    await deliver(query.answer)
+    match = BUTTON_RE.fullmatch(query.data or "")
+    if match is None:
+        return
+    kind, number, index = match.group(1), int(match.group(2)), match.group(3)
+    if kind == "more":
+        await send_more(update, context, number)
+    else:
+        await send_source(update, context, number, int(index or 0))
+
+
+async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reload (admins): rebuild the index from corpus/ in a worker thread; a broken file keeps the old index."""
+    if not await is_admin(update, context, "/reload"):
+        return
+    try:
+        report = await asyncio.to_thread(_service(context).engine.reload)  # seconds of CPU: other chats go on
+    except CorpusError as exc:
+        logger.warning("reload by user %s failed, old index kept: %s", update.effective_user.id, exc)
+        await say(update, context, RELOAD_FAILED.format(error=exc))
+        return
+    logger.info("reload by user %s: %d articles, %d passages in %.2f s", update.effective_user.id, report.articles,
+                report.passages, report.seconds)
+    text = RELOADED.format(articles=report.articles, passages=report.passages, seconds=report.seconds)
+    if report.built_from_seeds:
+        text += f"\n新建语料文件：{'、'.join(report.built_from_seeds)}"
+    await say(update, context, text)
+
+
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stats (admins): corpus size, questions answered and declined since start, median answer latency."""
+    if not await is_admin(update, context, "/stats"):
+        return
+    service = _service(context)
+    await say(update, context, STATS.format(
+        articles=service.engine.article_count, passages=service.engine.passage_count,
+        answered=service.stats.answered, declined=service.stats.declined, median=service.stats.median_text(),
+    ))
+
+
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A sticker, photo, voice message ... in a private chat: say that only text questions are answered."""
+    await say(update, context, TEXT_ONLY.format(example=_example(_service(context).engine)))
+
+
+async def edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edited message in a private chat: ask for the question again rather than answer twice."""
+    await say(update, context, EDITED)
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not have, in a private chat: point to /help."""
+    command = (update.effective_message.text or "/").split()[0].split("@")[0]
+    await say(update, context, UNKNOWN_COMMAND.format(command=command))
+
+
+async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log each exception with its update id; tell the reader when the fault is ours rather than Telegram's."""
+    if update is None and isinstance(context.error, TelegramError):  # getUpdates failed: ptb polls again by itself
+        logger.warning("polling for updates failed (%s); trying again shortly", context.error)
+        return
+    update_id = update.update_id if isinstance(update, Update) else None
+    logger.error("update %s failed", update_id, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat and not isinstance(context.error, TelegramError):
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(update.effective_chat.id, escape(FAILED))
+
+
+# ---------------------------------------------------------------- what the handlers share
+
+
+async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """Ask the engine in a worker thread, count it, and reply with the best sentence and its buttons or a decline."""
+    if not await admitted(update, context):
+        return
+    service = _service(context)
+    started = time.perf_counter()
+    result = await asyncio.to_thread(service.engine.ask, text)  # CPU work off the event loop
+    service.stats.record(result, time.perf_counter() - started)
+    if result.best is None:
+        await say(update, context, decline_text(result, MAX_QUESTION_CHARS, _example(service.engine)))
+        return
+    number = _memory(context).remember(result)
+    await send_html(update, context, answer_html(result.best), _buttons(number, _memory(context).get(number)))
+
+
+async def send_more(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int | None) -> None:
+    """The next candidate of question `number` (None: the chat's latest), with buttons again."""
+    if not await admitted(update, context):
+        return
+    memory = _memory(context)
+    asked = memory.get(number)
+    if asked is None:
+        await say(update, context, NO_LAST_ANSWER if number is None else OLD_QUESTION)
+        return
+    candidate = asked.next()
+    if candidate is None:
+        await say(update, context, NOTHING_MORE)
+        return
+    await send_html(update, context, answer_html(candidate), _buttons(number or memory.latest, asked))
+
+
+async def send_source(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int | None,
+                      index: int | None) -> None:
+    """The article of candidate `index` of question `number` (None: the candidate the chat saw last)."""
+    if not await admitted(update, context):
+        return
+    asked = _memory(context).get(number)
+    if asked is None:
+        await say(update, context, NO_LAST_ANSWER if number is None else OLD_QUESTION)
+        return
+    candidates = asked.answer.candidates
+    candidate = candidates[min(asked.shown - 1 if index is None else index, len(candidates) - 1)]
+    article = next((a for a in _service(context).engine.knowledge.articles if a.id == candidate.article_id), None)
+    if article is None:
+        await say(update, context, ARTICLE_GONE)
+        return
+    for piece in article_messages(article):
+        await send_html(update, context, piece)
+
+
+def _buttons(number: int, asked: Asked) -> InlineKeyboardMarkup:
+    row = []
+    if asked.shown < len(asked.answer.candidates):
+        row.append(InlineKeyboardButton(MORE_BUTTON, callback_data=f"more:{number}"))
+    row.append(InlineKeyboardButton(SOURCE_BUTTON, callback_data=f"source:{number}:{asked.shown - 1}"))
+    return InlineKeyboardMarkup([row])
+
+
+def _example(engine: Engine) -> str:
+    return example_questions([a.title for a in engine.knowledge.articles])[0]
+
+
+async def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str) -> bool:
+    """True for a user listed in NEWSQA_ADMIN_IDS; anyone else gets a polite refusal, and the attempt is logged."""
+    user = update.effective_user
+    if user is not None and user.id in _service(context).admin_ids:
+        return True
+    logger.warning("refused %s to user %s: not in NEWSQA_ADMIN_IDS", command, user.id if user else None)
+    await say(update, context, ADMINS_ONLY.format(command=command))
+    return False
+
+
+async def admitted(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """The flood limit: False (after one "slow down" reply) when this user asks faster than allowed."""
+    user = update.effective_user
+    if user is None:
+        return True
+    gate = _service(context).flood.admit(user.id)
+    if gate.admitted:
+        return True
+    logger.info("flood limit: user %s held back for %.0f s", user.id, gate.wait)
+    if gate.warn:
+        await say(update, context, SLOW_DOWN.format(seconds=math.ceil(gate.wait)))
+    return False
+
+
+async def say(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """Reply with plain text (escaped for the HTML parse mode)."""
+    await send_html(update, context, escape(text))
+
+
+async def send_html(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
+                    markup: InlineKeyboardMarkup | None = None) -> None:
+    """Reply in the update's chat: quoting the question in groups, in its forum topic, with Bot API retries."""
+    message = update.message
+    if message is not None:
+        await deliver(lambda: message.reply_text(text, reply_markup=markup))
+    else:
+        await deliver(lambda: context.bot.send_message(update.effective_chat.id, text, reply_markup=markup))
+
+
+SEND_ATTEMPTS = 3
+SERVER_ERROR_PAUSE = 1.0
+LONGEST_WAIT = 60.0
+
+
+async def deliver(call: Callable[[], Awaitable[object]]) -> None:
+    """Make a Bot API call, waiting out a 429's retry_after and retrying a server error, three attempts in all.
+
+    A timeout, or a connection dropped after the request was sent, is not retried: Telegram may have delivered
+    the message, and a reader should not get it twice.
+    """
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        try:
+            await call()
+            return
+        except RetryAfter as exc:
+            pause = _retry_after_seconds(exc)
+            if attempt == SEND_ATTEMPTS or pause > LONGEST_WAIT:
+                raise
+        except TimedOut:
+            raise
+        except NetworkError as exc:  # HTTP 5xx, or the connection failed
+            if attempt == SEND_ATTEMPTS or _may_have_arrived(exc):
+                raise
+            pause = SERVER_ERROR_PAUSE
+            logger.warning("Bot API call failed (%s); retrying in %.0f s", exc, pause)
+        await asyncio.sleep(pause)
+
+
+def _may_have_arrived(exc: NetworkError) -> bool:
+    """A connection lost after the request went out (not an HTTP error, not a refused connect): like a timeout,
+    Telegram may have acted on it, so it is not resent."""
+    cause = exc.__cause__
+    return isinstance(cause, httpx.HTTPError) and not isinstance(cause, httpx.ConnectError)
+
+
+def _retry_after_seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():  # ptb 22 warns that retry_after becomes a timedelta; accept either
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        after = exc.retry_after
+    return after.total_seconds() if isinstance(after, timedelta) else float(after)
+
+
+# ---------------------------------------------------------------- the token stays out of the logs
+
+REDACTED = "<TELEGRAM_BOT_TOKEN>"
+
+
+def redact_in_logs(secret: str) -> Callable[[], None]:
+    """From now on every log record has `secret` replaced, in its message and its traceback; returns the undo.
+
+    A record factory rather than a handler filter: it covers every handler, including ones added later.
+    """
+    previous = logging.getLogRecordFactory()
+
+    def make_record(*args, **kwargs) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        _scrub(record, secret)
+        return record
+
+    logging.setLogRecordFactory(make_record)
+    return lambda: logging.setLogRecordFactory(previous)
+
+
+def _scrub(record: logging.LogRecord, secret: str) -> None:
+    try:
+        message = record.getMessage()
+    except Exception:  # a malformed log call: logging reports that itself when the record is formatted
+        return
+    if secret in message:
+        record.msg, record.args = message.replace(secret, REDACTED), ()
+    if record.exc_info and record.exc_info[1] is not None:
+        trace = logging.Formatter().formatException(record.exc_info)
+        if secret in trace:
+            record.exc_text = trace.replace(secret, REDACTED)

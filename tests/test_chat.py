@@ -1,0 +1,592 @@
+"""The Telegram adapter: pure formatting and state first, then the real python-telegram-bot over real HTTP
+against a fake Bot API server on 127.0.0.1, and last `python -m bot telegram` as a subprocess."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import logging
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+
+import pytest
+from telegram import Chat, Message, MessageEntity, User
+
+from bot.answer import Answer, Candidate
+from bot.chat import (
+    ADMINS_ONLY, EDITED, FAILED, REDACTED, SLOW_DOWN, TEXT_ONLY, UNKNOWN_COMMAND, ChatMemory, FloodGate,
+    addressed_text, answer_html, article_messages, build_application, help_text, redact_in_logs, split_text,
+    telegram_length,
+)
+from bot.cli import main
+from bot.corpus import Article, write_corpus_file
+from bot.engine import Engine
+from bot.replies import DECLINE, DECLINE_HINT, NO_LAST_ANSWER, NOTHING_MORE, example_questions
+from bot.settings import Settings
+from conftest import ROOT, SMALL_ARTICLES
+from fake_bot_api import BOT_USER, FakeBotApi, group_chat, polling, replies, settle, user
+
+TOKEN = "123456789:AAHfakeTokenForTestsOnly-0123456789"
+ADMIN = user(1001, "管理员")
+READER = user(2002, "读者")
+GROUP = group_chat(-1005005)
+WAIT = 15.0  # the bound on any single wait; a passing test waits milliseconds
+# ptb's own RetryAfter constructor reads its deprecated int-valued retry_after; nothing newsqa can change
+pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning")
+
+FILLER = "市民反映公交线路调整以后出行更加方便,相关部门表示将继续听取各方意见。"
+LONG_ARTICLE = Article(id="t-005", title="磁浮快线运营报告", byline="记者/钱七", text="\n".join(
+    ["本报讯 长沙磁浮快线全长18.55公里,今天起延长运营时间。"] + [f"第{n}部分。{FILLER * 24}" for n in range(1, 13)]))
+LONG_QUESTION = "磁浮快线什么时候延长运营时间？"
+# questions the small corpus answers; the expected reply is computed from the engine, so tuning it breaks nothing here
+FESTIVAL, SCHOOLS, LIBRARY = "湘音节什么时候举行？", "城东新建几所学校？", "株洲图书馆开放到几点？"
+
+
+def answer_to(engine: Engine, question: str) -> str:
+    return answer_html(engine.ask(question).best)
+
+
+def candidate(sentence: str, fact: str | None = None, title: str = "标题", byline: str = "记者/甲") -> Candidate:
+    return Candidate(sentence=sentence, article_id="a-1", title=title, byline=byline, score=1.0, fact=fact)
+
+
+# ================================================================ formatting and state, no network
+
+
+def test_answer_html_bolds_the_fact_and_escapes_everything_else():
+    text = answer_html(candidate("A<B & C 在12月8日举行。", fact="12月8日", title="<新闻>", byline="记者/乙"))
+    assert text == "A&lt;B &amp; C 在<b>12月8日</b>举行。\n——《&lt;新闻&gt;》（记者/乙）"
+
+
+def test_answer_html_without_a_fact_in_the_sentence_only_escapes():
+    assert answer_html(candidate("x<y", fact="不在句中", byline="")) == "x&lt;y\n——《标题》"
+    assert answer_html(candidate("x<y", fact=None, byline="")) == "x&lt;y\n——《标题》"
+
+
+def test_split_text_cuts_between_paragraphs_and_stays_under_the_limit():
+    paragraphs = [f"第{n}段" + "字" * 30 for n in range(10)]
+    pieces = split_text("\n".join(paragraphs), limit=100)
+    assert len(pieces) > 1
+    assert all(telegram_length(p) <= 100 for p in pieces)
+    assert "\n".join(pieces) == "\n".join(paragraphs)  # every cut fell on a paragraph boundary
+    assert split_text("短文。") == ["短文。"]
+
+
+def test_split_text_cuts_an_overlong_paragraph_between_sentences_then_anywhere():
+    sentences = "一句话说完了。" * 10  # 70 characters, sentences of 7
+    pieces = split_text(sentences, limit=20)
+    assert all(p.endswith("。") and telegram_length(p) <= 20 for p in pieces)
+    assert "".join(pieces) == sentences
+    no_stops = "😀" * 15 + "字" * 5  # emoji count twice in Telegram's length and are never split in half
+    pieces = split_text(no_stops, limit=8)
+    assert all(telegram_length(p) <= 8 for p in pieces)
+    assert "".join(pieces) == no_stops
+
+
+def test_article_messages_bold_the_headline_escape_the_text_and_respect_the_limit():
+    article = Article(id="x", title="A&B 报告", byline="记者/丙", text="\n".join(["<段落> " + "字" * 40] * 6))
+    messages = article_messages(article, limit=100)
+    assert messages[0].startswith("<b>《A&amp;B 报告》（记者/丙）</b>\n&lt;段落&gt; ")
+    visible = [html.unescape(re.sub(r"</?b>", "", m)) for m in messages]
+    assert all(telegram_length(v) <= 100 for v in visible)
+    assert "\n".join(visible) == f"《A&B 报告》（记者/丙）\n{article.text}"
+
+
+def test_flood_gate_admits_the_limit_warns_once_then_stays_quiet_until_the_window_moves():
+    now = [0.0]
+    gate = FloodGate(limit=2, window=60, clock=lambda: now[0])
+
+    def at(seconds: float):
+        now[0] = seconds
+        verdict = gate.admit(7)
+        return verdict.admitted, verdict.warn, verdict.wait
+
+    assert at(0)[0] and at(10)[0]
+    assert at(20) == (False, True, 40)
+    assert at(30) == (False, False, 30)  # told once already: quiet
+    assert gate.admit(8).admitted  # other users are not held back
+    assert at(60)[0]  # the question at 0 left the window
+    assert at(61) == (False, True, 9)  # a new run of refusals is told again
+    assert at(70)[0]
+
+
+def test_chat_memory_walks_the_candidates_and_forgets_old_questions():
+    answer = Answer(question="q", kind="time", candidates=(candidate("一。"), candidate("二。")), declined=False)
+    memory = ChatMemory()
+    first = memory.remember(answer)
+    assert memory.get().next().sentence == "二。"
+    assert memory.get(first).next() is None
+    for _ in range(ChatMemory.KEEP):
+        memory.remember(answer)
+    assert memory.get(first) is None
+    assert memory.get() is memory.get(memory.latest)
+
+
+def _message(text: str, chat_type: str, entities=(), reply_to: Message | None = None) -> Message:
+    chat = Chat(id=1 if chat_type == "private" else -1, type=chat_type)
+    return Message(message_id=5, date=None, chat=chat, text=text, entities=entities, reply_to_message=reply_to,
+                   from_user=User(id=9, first_name="读者", is_bot=False))
+
+
+def test_addressed_text_in_groups_needs_a_mention_or_a_reply_and_drops_the_mention():
+    bot = User(id=BOT_USER["id"], first_name="NewsQA", is_bot=True)
+    mention = "@newsqa_test_bot"
+    assert addressed_text(_message("轨博会?", "private"), "newsqa_test_bot", bot.id) == "轨博会?"
+    assert addressed_text(_message("轨博会?", "supergroup"), "newsqa_test_bot", bot.id) is None
+    tagged = _message(f"{mention} 轨博会?", "group", (MessageEntity("mention", 0, len(mention)),))
+    assert addressed_text(tagged, "NewsQA_Test_Bot", bot.id) == "轨博会?"
+    other = _message("@someone_else 轨博会?", "group", (MessageEntity("mention", 0, 13),))
+    assert addressed_text(other, "newsqa_test_bot", bot.id) is None
+    answer = Message(message_id=4, date=None, chat=Chat(-1, "group"), text="答", from_user=bot)
+    assert addressed_text(_message("那门票呢?", "group", reply_to=answer), "newsqa_test_bot", bot.id) == "那门票呢?"
+
+
+def test_help_text_names_the_corpus_and_two_example_questions_from_it(seed_engine):
+    text = help_text(seed_engine, "newsqa_test_bot")
+    assert f"{seed_engine.article_count} 篇文章" in text and "000_2164a063d2e08902.txt" in text
+    examples = example_questions([a.title for a in seed_engine.knowledge.articles])
+    assert len(examples) == 2 and all(f"• {q}" in text for q in examples)
+
+
+def test_redact_in_logs_scrubs_message_arguments_and_traceback(caplog):
+    undo = redact_in_logs(TOKEN)
+    try:
+        log = logging.getLogger("bot.test")
+        log.warning("url %s", f"https://api.telegram.org/bot{TOKEN}/getMe")
+        try:
+            raise RuntimeError(f"cannot reach /bot{TOKEN}/getUpdates")
+        except RuntimeError:
+            log.exception("polling failed")
+    finally:
+        undo()
+    assert TOKEN not in caplog.text
+    assert caplog.text.count(REDACTED) >= 2
+
+
+@pytest.fixture
+def restore_logging():
+    """run_telegram() installs log redaction for the life of the process; tests put it back."""
+    factory = logging.getLogRecordFactory()
+    yield
+    logging.setLogRecordFactory(factory)
+
+
+@pytest.mark.parametrize("env, variable", [
+    ({}, "TELEGRAM_BOT_TOKEN"),
+    ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "TELEGRAM_BOT_TOKEN"),
+    ({"TELEGRAM_BOT_TOKEN": TOKEN, "NEWSQA_ADMIN_IDS": "12,alice"}, "NEWSQA_ADMIN_IDS"),
+    ({"TELEGRAM_BOT_TOKEN": TOKEN, "NEWSQA_TELEGRAM_BASE_URL": "localhost:8081"}, "NEWSQA_TELEGRAM_BASE_URL"),
+    ({"TELEGRAM_BOT_TOKEN": TOKEN, "NEWSQA_TELEGRAM_BASE_URL": "http://h:8081/api"}, "NEWSQA_TELEGRAM_BASE_URL"),
+    ({"TELEGRAM_BOT_TOKEN": TOKEN, "NEWSQA_CORPUS": "/nonexistent/corpus"}, "NEWSQA_CORPUS"),
+])
+def test_a_missing_or_malformed_setting_stops_the_start_naming_the_variable(env, variable, monkeypatch, capsys,
+                                                                           restore_logging):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert main(["telegram"]) == 2
+    err = capsys.readouterr().err
+    assert variable in err
+    assert TOKEN not in err
+
+
+# ================================================================ the real library over real HTTP
+
+
+@pytest.fixture(scope="module")
+def small_engine():
+    """Four short articles and one long one (for /source splitting), shared by tests that do not reload."""
+    return Engine.from_articles([*SMALL_ARTICLES, LONG_ARTICLE])
+
+
+def settings_for(fake: FakeBotApi, **overrides) -> Settings:
+    return Settings(telegram_token=TOKEN, telegram_base_url=fake.base_url, admin_ids=frozenset({ADMIN["id"]}),
+                    **overrides)
+
+
+@contextlib.asynccontextmanager
+async def running(fake: FakeBotApi, engine: Engine, **overrides):
+    """build_application() over the engine, polling the fake server, with the token scrubbed from logs."""
+    undo = redact_in_logs(TOKEN)
+    try:
+        async with polling(build_application(settings_for(fake, **overrides), engine)) as application:
+            yield application
+    finally:
+        undo()
+
+
+def drive(engine: Engine, scenario, **overrides) -> FakeBotApi:
+    """Run scenario(fake, application) against a fresh fake server and bot; returns the server for its record."""
+    async def run(fake: FakeBotApi) -> None:
+        async with running(fake, engine, **overrides) as application:
+            await scenario(fake, application)
+
+    with FakeBotApi(TOKEN) as fake:
+        asyncio.run(asyncio.wait_for(run(fake), timeout=60))
+    return fake
+
+
+def texts(calls) -> list[str]:
+    return [c.params["text"] for c in calls]
+
+
+def button(call, label: str) -> str:
+    """The callback data of the inline button with that label under a sent message."""
+    rows = call.params["reply_markup"]["inline_keyboard"]
+    return next(b["callback_data"] for row in rows for b in row if b["text"] == label)
+
+
+def test_start_describes_the_corpus_and_registers_the_command_list(seed_engine):
+    async def scenario(fake, app):
+        fake.message("/start", sender=READER)
+        fake.message("/help", sender=READER)
+        start, help_reply = await replies(fake, READER["id"], 2)
+        assert start.params["text"] == help_reply.params["text"] == help_text(seed_engine, BOT_USER["username"])
+        assert "15 篇文章" in start.params["text"]
+
+    fake = drive(seed_engine, scenario)
+    registered = fake.calls_of("setMyCommands")
+    everyone = [c for c in registered if "scope" not in c.params]
+    admins = [c for c in registered if c.params.get("scope", {}).get("chat_id") == ADMIN["id"]]
+    assert [c["command"] for c in everyone[0].params["commands"]] == ["ask", "more", "source", "help"]
+    assert [c["command"] for c in admins[0].params["commands"]][-2:] == ["reload", "stats"]
+
+
+def test_a_question_gets_the_sentence_with_the_fact_in_bold_and_its_headline(seed_engine):
+    async def scenario(fake, app):
+        fake.message("轨博会什么时候举行?", sender=READER)
+        (reply,) = await replies(fake, READER["id"], 1)
+        assert reply.params["parse_mode"] == "HTML"
+        assert reply.params["text"] == (
+            "<b>12月8日至11日</b>,2021中国国际轨道交通和装备制造产业博览会(以下简称“轨博会”)将在株洲举行。\n"
+            "——《2021 轨博会下周在株举行》（记者/任远）")
+        assert button(reply, "下一句").startswith("more:") and button(reply, "原文").startswith("source:")
+
+    drive(seed_engine, scenario)
+
+
+def test_a_declined_question_says_so_and_suggests_how_to_ask(small_engine):
+    async def scenario(fake, app):
+        fake.message("火星上有几个足球场？", sender=READER)
+        fake.message("/ask", sender=ADMIN)
+        (decline,) = await replies(fake, READER["id"], 1)
+        assert decline.params["text"] == f"{DECLINE}\n{DECLINE_HINT}"
+        assert "reply_markup" not in decline.params
+        (empty,) = await replies(fake, ADMIN["id"], 1)
+        assert "请输入一个问题，例如：" in empty.params["text"]
+
+    drive(small_engine, scenario)
+
+
+def test_more_by_button_and_command_walks_the_candidates(small_engine):
+    question = "湘音节门票最低多少钱？"
+    candidates = small_engine.ask(question).candidates
+    assert len(candidates) == 3
+
+    async def scenario(fake, app):
+        fake.message("/more", sender=READER)
+        fake.message(question, sender=ADMIN)
+        (nothing_yet,) = await replies(fake, READER["id"], 1)
+        assert nothing_yet.params["text"] == NO_LAST_ANSWER
+        (first,) = await replies(fake, ADMIN["id"], 1)
+        fake.press(button(first, "下一句"), sender=ADMIN, on_message=first.result)
+        second = (await replies(fake, ADMIN["id"], 2))[1]
+        assert second.params["text"] == answer_html(candidates[1])
+        fake.message("/more", sender=ADMIN)
+        third = (await replies(fake, ADMIN["id"], 3))[2]
+        assert third.params["text"] == answer_html(candidates[2])
+        assert "下一句" not in str(third.params["reply_markup"])  # no further candidate to offer
+        fake.message("/more", sender=ADMIN)
+        assert (await replies(fake, ADMIN["id"], 4))[3].params["text"] == NOTHING_MORE
+        assert fake.calls_of("answerCallbackQuery")
+
+    drive(small_engine, scenario)
+
+
+def test_source_sends_the_whole_article_split_at_paragraphs_under_4096(small_engine):
+    assert small_engine.ask(LONG_QUESTION).best.article_id == LONG_ARTICLE.id
+    expected = article_messages(LONG_ARTICLE)
+    assert len(expected) >= 3
+
+    async def scenario(fake, app):
+        fake.message(LONG_QUESTION, sender=READER)
+        (answer,) = await replies(fake, READER["id"], 1)
+        fake.press(button(answer, "原文"), sender=READER, on_message=answer.result)
+        by_button = (await replies(fake, READER["id"], 1 + len(expected)))[1:]
+        fake.message("/source", sender=READER)
+        by_command = (await replies(fake, READER["id"], 1 + 2 * len(expected)))[1 + len(expected):]
+        for pieces in (by_button, by_command):
+            assert texts(pieces) == expected
+            shown = [c.result["text"] for c in pieces]  # as Telegram shows them, tags parsed away
+            assert all(telegram_length(t) <= 4096 for t in shown)
+            assert "\n".join(shown) == f"《{LONG_ARTICLE.title}》（{LONG_ARTICLE.byline}）\n{LONG_ARTICLE.text}"
+
+    drive(small_engine, scenario)
+
+
+@pytest.fixture
+def own_engine(small_corpus) -> Engine:
+    """An engine over its own corpus folder, for tests that change the folder and reload."""
+    return Engine.from_corpus(small_corpus)
+
+
+def test_reload_by_an_admin_counts_articles_and_passages_and_serves_the_new_corpus(own_engine, small_corpus):
+    write_corpus_file(small_corpus / "later.jsonl", [LONG_ARTICLE])
+
+    async def scenario(fake, app):
+        fake.message(LONG_QUESTION, sender=READER)
+        assert (await replies(fake, READER["id"], 1))[0].params["text"].startswith(DECLINE)
+        fake.message("/reload", sender=ADMIN)
+        (reloaded,) = await replies(fake, ADMIN["id"], 1)
+        assert re.fullmatch(rf"已重新加载：5 篇文章，{own_engine.passage_count} 个段落，用时 \d+\.\d\d 秒。",
+                            reloaded.params["text"])
+        fake.message(LONG_QUESTION, sender=READER)
+        assert (await replies(fake, READER["id"], 2))[1].params["text"] == answer_to(own_engine, LONG_QUESTION)
+
+    drive(own_engine, scenario)
+
+
+def test_reload_and_stats_by_a_non_admin_are_refused_politely_and_logged(small_engine, caplog):
+    before = small_engine.knowledge
+
+    async def scenario(fake, app):
+        fake.message("/reload", sender=READER)
+        fake.message("/stats", sender=READER, chat=GROUP)
+        (refused,) = await replies(fake, READER["id"], 1)
+        assert refused.params["text"] == ADMINS_ONLY.format(command="/reload")
+        (refused_in_group,) = await replies(fake, GROUP["id"], 1)
+        assert refused_in_group.params["text"] == ADMINS_ONLY.format(command="/stats")
+
+    drive(small_engine, scenario)
+    assert small_engine.knowledge is before
+    assert f"refused /reload to user {READER['id']}" in caplog.text
+    assert f"refused /stats to user {READER['id']}" in caplog.text
+
+
+def test_reload_with_a_broken_corpus_file_names_file_and_line_and_keeps_the_old_index(own_engine, small_corpus):
+    (small_corpus / "broken.jsonl").write_text(LONG_ARTICLE.to_json() + "\n{\"id\": \"x\", \"title\": \n",
+                                                 encoding="utf-8")
+
+    async def scenario(fake, app):
+        fake.message("/reload", sender=ADMIN)
+        (failed,) = await replies(fake, ADMIN["id"], 1)
+        assert failed.params["text"].startswith("重新加载失败，继续使用原来的语料：")
+        assert "broken.jsonl, line 2" in failed.params["text"]
+        fake.message(FESTIVAL, sender=READER)
+        assert (await replies(fake, READER["id"], 1))[0].params["text"] == answer_to(own_engine, FESTIVAL)
+
+    drive(own_engine, scenario)
+    assert own_engine.article_count == 4
+
+
+class HeldReload(Engine):
+    """An engine whose reload waits until the test lets it finish: shows what happens meanwhile."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.started, self.release = threading.Event(), threading.Event()
+
+    def reload(self):
+        self.started.set()
+        assert self.release.wait(WAIT)
+        return super().reload()
+
+
+def test_reload_runs_off_the_event_loop_so_questions_are_answered_meanwhile(small_corpus):
+    engine = HeldReload.from_corpus(small_corpus)
+
+    async def scenario(fake, app):
+        fake.message("/reload", sender=ADMIN)
+        assert await asyncio.to_thread(engine.started.wait, WAIT)
+        fake.message(FESTIVAL, sender=READER)
+        assert (await replies(fake, READER["id"], 1))[0].params["text"] == answer_to(engine, FESTIVAL)
+        assert fake.messages_to(ADMIN["id"]) == []  # the reload is still running
+        engine.release.set()
+        assert (await replies(fake, ADMIN["id"], 1))[0].params["text"].startswith("已重新加载：4 篇文章")
+
+    drive(engine, scenario)
+
+
+def test_stats_counts_answers_and_declines_since_start_and_the_median_latency(small_engine):
+    async def scenario(fake, app):
+        for question in (FESTIVAL, SCHOOLS, "火星上有几个足球场？"):
+            fake.message(question, sender=READER)
+        await replies(fake, READER["id"], 3)
+        fake.message("/stats", sender=ADMIN)
+        (report,) = await replies(fake, ADMIN["id"], 1)
+        assert report.params["text"].startswith("语料：5 篇文章，")
+        assert "启动以来：回答 2 个问题，婉拒 1 个。" in report.params["text"]
+        assert re.search(r"回答耗时中位数：\d+ 毫秒。", report.params["text"])
+
+    drive(small_engine, scenario)
+
+
+def test_stickers_photos_voice_edits_and_unknown_commands_get_short_replies_and_questions_still_work(small_engine):
+    example = example_questions([a.title for a in small_engine.knowledge.articles])[0]
+
+    async def scenario(fake, app):
+        fake.sticker(sender=READER)
+        await replies(fake, READER["id"], 1)  # one at a time: concurrent replies may overtake each other
+        fake.photo(sender=READER)
+        await replies(fake, READER["id"], 2)
+        fake.voice(sender=READER)
+        await replies(fake, READER["id"], 3)
+        fake.message("湘音节几号开幕？", sender=READER, edited=True)
+        await replies(fake, READER["id"], 4)
+        fake.message("/frobnicate@newsqa_test_bot", sender=READER)
+        await replies(fake, READER["id"], 5)
+        fake.message(FESTIVAL, sender=READER)
+        sent = texts(await replies(fake, READER["id"], 6))
+        assert sent[:3] == [TEXT_ONLY.format(example=example)] * 3
+        assert sent[3:5] == [EDITED, UNKNOWN_COMMAND.format(command="/frobnicate")]
+        assert sent[5] == answer_to(small_engine, FESTIVAL)
+
+    drive(small_engine, scenario)
+
+
+def test_in_a_group_the_bot_answers_only_when_mentioned_replied_to_or_asked_with_ask(small_engine):
+    async def scenario(fake, app):
+        fake.message(FESTIVAL, sender=READER, chat=GROUP)
+        fake.sticker(sender=READER, chat=GROUP)
+        fake.message("/frobnicate", sender=READER, chat=GROUP)
+        fake.message("@newsqa_test_bot 湘音节什么时候举行？", sender=READER, chat=GROUP)
+        (mentioned,) = await replies(fake, GROUP["id"], 1)
+        assert mentioned.params["text"] == answer_to(small_engine, FESTIVAL)
+        assert mentioned.params["reply_parameters"]["message_id"]  # quotes the asker in a busy group
+        fake.message(SCHOOLS, sender=READER, chat=GROUP, reply_to=mentioned.result)
+        assert (await replies(fake, GROUP["id"], 2))[1].params["text"] == answer_to(small_engine, SCHOOLS)
+        last = fake.message("/ask@newsqa_test_bot 株洲图书馆开放到几点？", sender=READER, chat=GROUP)
+        assert (await replies(fake, GROUP["id"], 3))[2].params["text"] == answer_to(small_engine, LIBRARY)
+        await settle(fake, app, last)
+        assert len(fake.messages_to(GROUP["id"])) == 3  # the unaddressed message, sticker and command: silence
+
+    drive(small_engine, scenario)
+
+
+def test_the_bot_survives_getupdates_failing_with_500_and_429(small_engine, caplog):
+    async def scenario(fake, app):
+        fake.fail("getUpdates", status=500)
+        fake.fail("getUpdates", status=429, retry_after=1)
+        fake.message(FESTIVAL, sender=READER)
+        assert (await replies(fake, READER["id"], 1))[0].params["text"] == answer_to(small_engine, FESTIVAL)
+
+    fake = drive(small_engine, scenario)
+    assert [c.status for c in fake.calls_of("getUpdates") if c.status != 200] == [500, 429]
+    assert "polling for updates failed (Internal Server Error)" in caplog.text
+
+
+def test_sendmessage_429_is_waited_out_and_500_retried(small_engine):
+    async def scenario(fake, app):
+        fake.fail("sendMessage", status=429, retry_after=1)
+        fake.fail("sendMessage", status=500)
+        fake.message(FESTIVAL, sender=READER)
+        assert (await replies(fake, READER["id"], 1))[0].params["text"] == answer_to(small_engine, FESTIVAL)
+
+    fake = drive(small_engine, scenario)
+    assert [c.status for c in fake.calls_of("sendMessage")] == [429, 500, 200]
+
+
+def test_a_persistent_bot_api_error_is_logged_with_the_update_id_and_the_bot_keeps_running(small_engine, caplog):
+    async def scenario(fake, app):
+        fake.fail("sendMessage", status=500, times=3)
+        lost = fake.message(FESTIVAL, sender=READER)
+        await settle(fake, app, lost)
+        assert f"update {lost} failed" in caplog.text
+        fake.message(SCHOOLS, sender=READER)
+        assert (await replies(fake, READER["id"], 1))[0].params["text"] == answer_to(small_engine, SCHOOLS)
+
+    drive(small_engine, scenario)
+
+
+class Fragile(Engine):
+    """An engine with a bug: one question makes it raise."""
+
+    def ask(self, question):
+        if "爆炸" in question:
+            raise RuntimeError("engine bug")
+        return super().ask(question)
+
+
+def test_a_handler_exception_is_logged_with_the_update_id_and_the_reader_is_told(caplog):
+    engine = Fragile.from_articles(SMALL_ARTICLES)
+
+    async def scenario(fake, app):
+        bad = fake.message("爆炸了吗？", sender=READER)
+        (sorry,) = await replies(fake, READER["id"], 1)
+        assert sorry.params["text"] == FAILED
+        assert f"update {bad} failed" in caplog.text and "RuntimeError: engine bug" in caplog.text
+        fake.message(FESTIVAL, sender=READER)
+        assert (await replies(fake, READER["id"], 2))[1].params["text"] == answer_to(engine, FESTIVAL)
+
+    drive(engine, scenario)
+
+
+def test_asking_faster_than_the_flood_limit_gets_one_slow_down_reply(small_engine):
+    async def scenario(fake, app):
+        last = 0
+        for question in (FESTIVAL, SCHOOLS, LIBRARY, "湘音节门票最低多少钱？"):
+            last = fake.message(question, sender=READER)
+        await settle(fake, app, last)
+        sent = texts(fake.messages_to(READER["id"]))
+        slow = [t for t in sent if t.startswith("问得太快了")]
+        assert len(sent) == 3 and len(slow) == 1
+        assert re.fullmatch(SLOW_DOWN.format(seconds=r"\d+"), slow[0])
+
+    drive(small_engine, scenario, flood_per_minute=2)
+
+
+def test_the_token_never_appears_in_logs_or_messages(small_engine, caplog):
+    caplog.set_level(logging.DEBUG)
+
+    async def scenario(fake, app):
+        fake.message(FESTIVAL, sender=READER)
+        fake.message("/reload", sender=READER)
+        await replies(fake, READER["id"], 2)
+
+    fake = drive(small_engine, scenario)
+    assert REDACTED in caplog.text  # the library did log request URLs; they were scrubbed
+    assert TOKEN not in caplog.text
+    assert not [c for c in fake.calls if TOKEN in str(c.params)]
+
+
+# ================================================================ `python -m bot telegram`, as a reader runs it
+
+
+def test_newsqa_telegram_answers_refuses_reloads_and_survives_a_sticker(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    log = tmp_path / "bot.log"
+    with FakeBotApi(TOKEN) as fake, log.open("w") as log_file:
+        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "NEWSQA_TELEGRAM_BASE_URL": fake.base_url,
+               "NEWSQA_ADMIN_IDS": f"{ADMIN['id']}", "NEWSQA_CORPUS": str(corpus),
+               "NEWSQA_SEEDS": str(tmp_path / "no-seeds"), "NEWSQA_LOG_LEVEL": "DEBUG"}
+        bot = subprocess.Popen([sys.executable, "-m", "bot", "telegram"], cwd=ROOT, env=env,
+                               stdout=log_file, stderr=subprocess.STDOUT)
+        try:
+            fake.wait_for(lambda: fake.calls_of("getUpdates"), timeout=45, what="the bot to start polling")
+            fake.message("轨博会什么时候举行?", sender=READER)
+            assert "<b>12月8日至11日</b>" in fake.wait_messages(READER["id"], 1)[0].params["text"]
+            fake.message("/reload", sender=READER)
+            assert fake.wait_messages(READER["id"], 2)[1].params["text"] == ADMINS_ONLY.format(command="/reload")
+            fake.message("/reload", sender=ADMIN)
+            assert fake.wait_messages(ADMIN["id"], 1)[0].params["text"].startswith("已重新加载：15 篇文章")
+            fake.sticker(sender=READER)
+            assert fake.wait_messages(READER["id"], 3)[2].params["text"].startswith("我只能回答文字问题")
+            fake.message("轨博会什么时候举行?", sender=READER)
+            assert "<b>12月8日至11日</b>" in fake.wait_messages(READER["id"], 4)[3].params["text"]
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            try:
+                code = bot.wait(timeout=WAIT)
+            except subprocess.TimeoutExpired:
+                bot.kill()
+                raise
+    output = log.read_text(encoding="utf-8")
+    assert code == 0, output[-3000:]
+    assert f"refused /reload to user {READER['id']}" in output
+    assert TOKEN not in output
