@@ -64,7 +64,8 @@ GRANULARITY: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("duration", re.compile(r"几分钟|多少分钟"), re.compile(r"分钟")),
     ("duration", re.compile(r"几个月|多少个月"), re.compile(r"月")),
 )
-ORG_SUFFIXES = "局委会部院站厂司办处所馆队室团社行校中心"
+ORG_SUFFIXES = ("局", "委", "会", "部", "院", "站", "厂", "公司", "办", "处", "所", "馆", "队", "室", "团", "社", "校",
+                "中心", "集团", "银行")
 PLACE_SUFFIXES = "省市县区镇乡村州国园"
 PERSON_TITLES = re.compile(
     r"书记|部长|局长|院长|主任|市长|县长|区长|会长|主委|理事长|秘书长|馆长|校长|董事长|总经理|经理|主席|院士|负责人|工作人员")
@@ -310,15 +311,22 @@ def find_facts(sentence: str, kind: str, tagged: list[tuple[str, str]]) -> list[
             if len(word) < 2 or (kind == "place" and NAME_CONTINUES.match(sentence, position)):
                 continue  # 湘江 in 湘江论坛 names a forum, not a place
             if kind == "person" and flag.startswith("nr") and not (2 <= len(word) <= 3 and word[0] in SURNAMES
-                                                                    and word[-1] not in PLACE_SUFFIXES + ORG_SUFFIXES):
+                                                                    and word[-1] not in PLACE_SUFFIXES
+                                                                    and not word.endswith(ORG_SUFFIXES)):
                 continue  # jieba guesses 'nr' for many unknown words; a Chinese name starts with a surname
             if ((flag.startswith(SPAN_KINDS[kind]) and len(word) <= 12)
-                    or (kind in ("organization", "person") and (flag == "nt" or word[-1] in ORG_SUFFIXES and flag[:1] == "n"))
+                    or (kind in ("organization", "person") and (flag in ("nt", "nz") or _org_name(word) and flag[:1] == "n"))
+                    or (kind == "person" and flag == "ns")
                     or (kind == "place" and word[-1] in PLACE_SUFFIXES and flag[:1] == "n")):
                 spans.append(Fact(start, position, word))
         if kind == "person":
             spans += [Fact(m.start(), m.end(), m.group(0)) for m in TITLED_NAME_RE.finditer(sentence)]
     return spans
+
+
+def _org_name(word: str) -> bool:
+    """党支部, 服务中心: a name ending in an organisation's suffix, longer than the suffix plus one character."""
+    return any(word.endswith(suffix) and len(word) >= len(suffix) + 2 for suffix in ORG_SUFFIXES)
 
 
 # ---------------------------------------------------------------- choosing the sentence
@@ -338,8 +346,10 @@ class _Scored:
 def answer(knowledge, text: str) -> Answer:
     """Answer one question from a knowledge snapshot: the best sentence and two more, or a decline."""
     question_text = normalize(text)
-    if not question_text or not re.search(r"[\w\u4e00-\u9fff]", question_text):
+    if not question_text:
         return Answer(question=text, kind="none", reason="empty")
+    if not has_cjk(question_text):
+        return Answer(question=text, kind="none", reason="not chinese")  # emoji, English, punctuation only
     if len(question_text) > MAX_QUESTION_CHARS:
         return Answer(question=text, kind="none", reason="too long")
     question = analyze(knowledge, question_text)
@@ -410,7 +420,7 @@ def _score(knowledge, question: Question, doc: int, bm25: float, patterns, total
 
             fact = min(facts, key=distance)
             fact_bonus = 0.35 if distance(fact) <= 12 else 0.25 if distance(fact) <= 30 else 0.15
-            if question.kind == "person" and not any(f.text[-1] not in ORG_SUFFIXES for f in facts):
+            if question.kind == "person" and not any(not _org_name(f.text) for f in facts):
                 fact_bonus -= 0.1  # "who" is more often a name than an office
             if question.kind == "place" and PLACE_INTRO.search(sentence.text[:fact.start]):
                 fact_bonus += 0.1  # 将在株洲举行: the place a verb happens at

@@ -14,7 +14,9 @@ jieba.setLogLevel(60)
 
 SENTENCE_END = "。!?;…"
 CLOSERS = "”’\")】》」』"
-_SENTENCE_RE = re.compile(rf"[^{SENTENCE_END}\n]*(?:[{SENTENCE_END}]+[{CLOSERS}]*|\n|$)")
+# NFKC turns the ellipsis …… into ......, which ends a sentence too (a lone . is a decimal point).
+_SENTENCE_RE = re.compile(rf"(?:[^{SENTENCE_END}\n.]|\.(?!\.\.))*(?:(?:[{SENTENCE_END}]|\.{{3,}})+[{CLOSERS}]*|\n|$)")
+_ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")  # terminal colour codes pasted with a question
 _CONTROL_RE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _SPACE_RE = re.compile(r"\s+")
 CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -23,7 +25,7 @@ _WORD_CHAR_RE = re.compile(r"[\w\u3400-\u9fff]")
 
 def normalize(text: str) -> str:
     """NFKC, invisible and control characters removed, runs of white space folded to one space."""
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", _ANSI_RE.sub("", text))
     text = _CONTROL_RE.sub("", text)
     return _SPACE_RE.sub(" ", text).strip()
 

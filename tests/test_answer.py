@@ -141,10 +141,20 @@ def test_declines_when_the_corpus_does_not_say(engine, question, why):
     assert why in result.reason
 
 
-@pytest.mark.parametrize("question", ["", "   ", "?!。,", "\u200f\u202e", "🎉🎉🎉"])
+@pytest.mark.parametrize("question", ["", "   ", "\u200f\u202e", "\x1b[31m\x1b[0m"])
 def test_empty_questions_are_declined_as_empty(engine, question):
     result = engine.ask(question)
     assert result.declined and result.reason == "empty"
+
+
+@pytest.mark.parametrize("question", ["?!。,", "🎉🎉🎉", "When does the festival open?"])
+def test_questions_without_chinese_are_declined_as_such(engine, question):
+    result = engine.ask(question)
+    assert result.declined and result.reason == "not chinese"
+
+
+def test_terminal_colour_codes_are_ignored(engine):
+    assert "10月5日至7日" in engine.ask("\x1b[31m湘音节什么时候开幕?\x1b[0m").sentence
 
 
 def test_overlong_question_is_declined_as_too_long(engine):
