@@ -333,7 +333,7 @@ def run_telegram(settings: Settings) -> int:
     redact_in_logs(token)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every request URL, token included, at INFO
     try:
-        engine = Engine.from_corpus(settings.corpus_dir, settings.seeds_dir)
+        engine = Engine.from_corpus(settings.corpus_dir, settings.seeds_for(settings.corpus_dir))
     except CorpusError as exc:
         raise SettingsError(f"NEWSQA_CORPUS ({settings.corpus_dir}) cannot be served: {exc}") from exc
     application = build_application(settings, engine)

@@ -16,12 +16,12 @@ def _engine(args, settings: Settings):
     from .engine import Engine
 
     corpus = Path(args.corpus) if getattr(args, "corpus", None) else settings.corpus_dir
-    return Engine.from_corpus(corpus, settings.seeds_dir)
+    return Engine.from_corpus(corpus, settings.seeds_for(corpus))
 
 
 def cmd_build(args, settings: Settings) -> int:
-    seeds = Path(args.seeds) if args.seeds else settings.seeds_dir
     corpus = Path(args.corpus) if args.corpus else settings.corpus_dir
+    seeds = Path(args.seeds) if args.seeds else settings.seeds_for(corpus)
     if not seeds.is_dir():
         print(f"seeds folder {seeds} does not exist", file=sys.stderr)
         return 2

@@ -18,7 +18,7 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     corpus_dir: Path = Path("corpus")
-    seeds_dir: Path = Path("seeds")
+    seeds_dir: Path | None = None  # None: the seeds/ folder beside the corpus folder
     telegram_token: str = field(default="", repr=False)  # never printed: repr hides it
     telegram_base_url: str = DEFAULT_TELEGRAM_BASE_URL
     admin_ids: frozenset[int] = frozenset()
@@ -30,13 +30,17 @@ class Settings:
         env = os.environ if environ is None else environ
         return cls(
             corpus_dir=Path(env.get("NEWSQA_CORPUS") or "corpus"),
-            seeds_dir=Path(env.get("NEWSQA_SEEDS") or "seeds"),
+            seeds_dir=Path(env["NEWSQA_SEEDS"]) if env.get("NEWSQA_SEEDS") else None,
             telegram_token=env.get("TELEGRAM_BOT_TOKEN", "").strip(),
             telegram_base_url=_base_url(env.get("NEWSQA_TELEGRAM_BASE_URL", "")),
             admin_ids=_admin_ids(env.get("NEWSQA_ADMIN_IDS", "")),
             flood_per_minute=_positive_int(env, "NEWSQA_FLOOD_PER_MINUTE", 20),
             log_level=_log_level(env.get("NEWSQA_LOG_LEVEL", "INFO")),
         )
+
+    def seeds_for(self, corpus_dir: Path) -> Path:
+        """Raw pages to build into corpus_dir: NEWSQA_SEEDS, else seeds/ beside that corpus (never another's)."""
+        return self.seeds_dir if self.seeds_dir is not None else corpus_dir.parent / "seeds"
 
     def require_token(self) -> str:
         token = self.telegram_token
