@@ -147,7 +147,7 @@ def help_text(engine: Engine, bot_username: str) -> str:
     articles = engine.knowledge.articles
     sources = sorted({a.source for a in articles if a.source})
     named = "、".join(sources[:3]) + (f" 等 {len(sources)} 个" if len(sources) > 3 else "")
-    examples = example_questions([a.title for a in articles])
+    examples = example_questions(articles)
     return "\n".join([
         WELCOME,
         CORPUS_LINE.format(articles=engine.article_count, passages=engine.passage_count, sources=named or "无"),
@@ -523,7 +523,7 @@ def _buttons(number: int, asked: Asked) -> InlineKeyboardMarkup:
 
 
 def _example(engine: Engine) -> str:
-    return example_questions([a.title for a in engine.knowledge.articles])[0]
+    return example_questions(engine.knowledge.articles)[0]
 
 
 async def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str) -> bool:

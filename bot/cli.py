@@ -58,7 +58,7 @@ def cmd_ask(args, settings: Settings) -> int:
     if args.json:
         print(json.dumps(answer_record(question, result), ensure_ascii=False))
     else:
-        print(format_answer(result, example_questions([a.title for a in engine.knowledge.articles])[0]))
+        print(format_answer(result, example_questions(engine.knowledge.articles)[0]))
     return 0
 
 

@@ -58,7 +58,7 @@ class ConsoleSession:
         return True
 
     def example(self) -> str:
-        return example_questions([a.title for a in self.engine.knowledge.articles])[0]
+        return example_questions(self.engine.knowledge.articles)[0]
 
     def help(self) -> None:
         self.say(HELP)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .answer import Answer, Candidate
+from .knowledge import ABBREVIATION_RE
 
 DECLINE = "抱歉，语料里没有找到能回答这个问题的句子。"
 DECLINE_HINT = "可以换个说法，或者问得更具体些，比如带上人名、地名或活动名称。"
@@ -32,7 +33,16 @@ def decline_text(answer: Answer, limit: int, example: str) -> str:
     return f"{DECLINE}\n{DECLINE_HINT}"
 
 
-def example_questions(titles: list[str]) -> list[str]:
-    """Two example questions built from the current corpus's headlines."""
-    picks = [t for t in titles if 4 <= len(t) <= 24 and not t.startswith("◀")][:2]
-    return [f"“{t.split()[0]}”是怎么回事？" for t in picks] or ["这份报纸讲了什么？"]
+def example_questions(articles) -> list[str]:
+    """Two example questions from the current corpus: about the events it names with an abbreviation
+    (以下简称“轨博会” → 轨博会什么时候举行？), else about its headlines."""
+    examples = []
+    for article in articles:
+        match = ABBREVIATION_RE.search(article.text)
+        if match and not examples:
+            examples += [f"{match.group(2)}什么时候举行？", f"{match.group(2)}在哪里举行？"]
+    for article in articles:
+        subject = article.title.split()[0] if article.title.split() else ""
+        if 4 <= len(subject) <= 12 and not subject[0].isdigit() and not subject.startswith("◀"):
+            examples.append(f"{subject}是怎么回事？")
+    return examples[:2] or ["这份报纸讲了什么？"]
