@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import html.parser
 import logging
-import threading
 import time
 
 import httpx
@@ -21,7 +20,7 @@ from telegram.error import NetworkError
 from telegram.ext import ApplicationBuilder
 
 import bot.chat
-from bot.chat import ADMINS_ONLY, REDACTED, build_application, redact_in_logs
+from bot.chat import ADMINS_ONLY, build_application, redact_in_logs
 from bot.engine import Engine
 from bot.settings import Settings
 from conftest import SMALL_ARTICLES
