@@ -25,7 +25,7 @@ QUESTION_KINDS: tuple[tuple[str, re.Pattern], ...] = (
         r"多久|多长时间|有多长|多少天|几天|多少分钟|几分钟|几个小时|几个月|多少个月|多少年|几年(?!级)|(花|用)了?多少时间|要多少时间")),
     ("organization", re.compile(
         r"哪几家|哪些(单位|部门|机构|组织|公司|企业|国家)|哪(个|家)(单位|部门|机构|组织|公司|企业|学校|协会|平台|厂)"
-        r"|哪家|什么(单位|部门|机构|组织|公司|企业)|谁(主办|承办|办|组织)")),
+        r"|哪家|哪所|什么(单位|部门|机构|组织|公司|企业)|谁(?=主办|承办|办|组织)")),
     ("person", re.compile(r"哪位领导|什么领导|哪一位|哪位|哪个人|什么人|哪些人|叫什么名字|叫什么|叫啥|姓什么|哪几位|是谁|谁")),
     ("time", re.compile(
         r"什么时候|啥时候|何时|哪一天|哪天|几号|几月|哪个月|哪一年|哪年|几点|什么时间|到什么时候为止|截至什么时候|哪个时间|日期")),
@@ -74,6 +74,8 @@ SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金"
     "石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤单易常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
 )
+PERSON_WORD = re.compile(rf"(?:{PERSON_TITLES.pattern}|人|者|员|士|夫妇|夫妻|同志|老师|医生)的?$|^(?:人|者|员)")
+NAMED_BODIES = re.compile(r"“([^”]{2,12})”[一二两三四五六七八九十\d]*个?(?:部门|单位|机构|机关)")  # “公检法司”四部门
 NAME_CONTINUES = re.compile(r"论坛|大会|峰会|公司|集团|大学|学院|银行|医院|平台|模式|战略")
 PLACE_INTRO = re.compile(r"(?:在|于|赴|到|来自|落户|位于|原籍)$")
 # Which tagged spans answer which kind; a "who" question is often answered by an organisation.
@@ -83,7 +85,7 @@ SPAN_KINDS = {"person": ("nr",), "place": ("ns",), "organization": ("nt",)}
 ABSTRACT_NOUNS = frozenset(
     """
     名字 名称 时间 地方 人 东西 事 事情 问题 情况 方面 结果 内容 办法 方式 标准 程度 级别 类型 性质 数字 数据 数量 人数
-    规模 比例 目标 要求 金额 总额 次数 期限 日期 年份 身份 职务 理念 机制 作用 意义 效果 成绩 成效 领导 单位 部门 机构
+    规模 比例 目标 计划 打算 安排 要求 金额 总额 次数 期限 日期 年份 身份 职务 理念 机制 作用 意义 效果 成绩 成效 领导 单位 部门 机构
     城市 国家 省 市 县 区 市里 县里 区里 省里 哪个 活动 工作 消息 原因 目的 好处 角色 队伍 措施 举措 项目 技术 手段 路径
     """.split()
 )
@@ -97,7 +99,7 @@ SYNONYM_GROUPS = (
     "研讨 探讨 讨论", "夫妻 夫妇 两口子", "聋人 聋哑 听不见", "沟通 交流", "角色 督察员", "最先 率先 第一个 首个",
     "出 刊发 出版 发行", "碰头 会议 开会", "外地 在外", "学校 校园 小学", "门口 校门外 门外", "目标 争取 力争",
     "展会 博览会 轨博会", "环保 绿色 低碳 节能", "团体 组织 社团", "线下 实体", "安排 委托 部署", "夸 点赞 称赞 表扬",
-    "拿证 交证 发证 办证", "医保 保险", "一天 1天", "两年 2年", "属于 作为", "估计 预计 预估", "逛 观展 参观", "最快 最少 至少 最短",
+    "拿证 交证 发证 办证", "医保 保险", "一天 1天", "两年 2年", "属于 作为", "根据 按照 依据 依照", "估计 预计 预估", "逛 观展 参观", "最快 最少 至少 最短",
     "老办法 原本 原来 以前 过去", "为止 截至 截止", "统计 累计 报告", "人数 人次",
 )
 SYNONYMS: dict[str, frozenset[str]] = {}
@@ -111,6 +113,7 @@ POS_WEIGHT = {"n": 1.0, "nr": 1.2, "ns": 1.1, "nt": 1.1, "nz": 1.1, "eng": 1.0, 
               "v": 0.55, "a": 0.45, "d": 0.3, "f": 0.3, "s": 0.6, "j": 0.9, "x": 0.9, "l": 0.7, "i": 0.7}
 
 CONTEXT_SHARE_WITH_FACT = 0.7
+HEAD_BONUS = 0.2
 MAX_QUESTION_CHARS = 500
 RETRIEVED = 60
 CANDIDATES_KEPT = 3
@@ -135,6 +138,7 @@ class Question:
     kind: str  # benefit, reason, frequency, duration, organization, person, time, place, number, manner, other
     terms: tuple[Term, ...]
     excluded: tuple[str, ...] = ()  # 除了开除党籍，还…: what the reader already knows is not the answer
+    head: str = ""  # 什么机制 → 机制: the answer is a kind of this, so the sentence should name it
     focus: Term | None = None  # the thing asked about (董事长 in 湖南意华的董事长是谁): the answer must speak of it
     numbers: tuple[str, ...] = ()  # figures and years the reader wrote: the answer's article must hold them
     shape: re.Pattern | None = None  # what the fact itself must contain (a year for 哪一年, 元 for 多少钱)
@@ -186,8 +190,18 @@ def _kind_and_span(text: str) -> tuple[str, tuple[int, int] | None]:
     for kind, pattern in QUESTION_KINDS:
         match = pattern.search(text)
         if match:
+            if kind == "person" and match.group(0).startswith("叫") and not _names_a_person(text, *match.span()):
+                return "other", match.span()  # 那个论坛叫什么名字, 组成的队伍叫什么: a thing's name
             return kind, match.span()
     return "other", None
+
+
+def _names_a_person(text: str, start: int, end: int) -> bool:
+    """叫什么 asks for a person's name when a person word stands next to it (院长叫什么, 叫什么人)."""
+    after = text[end:end + 3]
+    if after[:1] and CJK_RE.match(after[0]) and not after.startswith("名"):
+        return PERSON_WORD.match(after) is not None
+    return PERSON_WORD.search(text[max(0, start - 4):start]) is not None
 
 
 def _question_spans(text: str) -> list[tuple[int, int]]:
@@ -223,7 +237,19 @@ def analyze(knowledge, text: str) -> Question:
     merged = _merge_terms(terms)
     shape = next((fact for k, asked, fact in GRANULARITY if k == kind and asked.search(text)), None)
     excluded = tuple(knowledge.tokenizer.tokens(known.group(1))) if known else ()
-    return Question(text=text, kind=kind, terms=merged, excluded=excluded, focus=_focus(merged, kind_span),
+    head = ""
+    if kind in ("other", "manner") and kind_span is not None:
+        following = [t for t in merged if kind_span[1] <= t.start <= kind_span[1] + 6 and t.tag[:1] == "n"]
+        head = following[-1].text if following else ""
+    focus = _focus(merged, kind_span)
+    asked_of = text[:kind_span[0]].rstrip("的是为") if kind_span else ""
+    if kind == "person" and asked_of and not PERSON_WORD.search(asked_of):
+        # 主宾国是谁, 主办方是谁: "who" of a country or a body asks for a place or an organisation
+        if asked_of[-1] in PLACE_SUFFIXES:
+            kind = "place"
+        elif asked_of.endswith(ORG_SUFFIXES + ("方",)):
+            kind = "organization"
+    return Question(text=text, kind=kind, terms=merged, excluded=excluded, head=head, focus=focus,
                     numbers=tuple(m.group(0) for m in QUESTION_NUMBER_RE.finditer(text)), shape=shape)
 
 
@@ -315,12 +341,13 @@ def find_facts(sentence: str, kind: str, tagged: list[tuple[str, str]]) -> list[
                                                                     and not word.endswith(ORG_SUFFIXES)):
                 continue  # jieba guesses 'nr' for many unknown words; a Chinese name starts with a surname
             if ((flag.startswith(SPAN_KINDS[kind]) and len(word) <= 12)
-                    or (kind in ("organization", "person") and (flag in ("nt", "nz") or _org_name(word) and flag[:1] == "n"))
-                    or (kind == "person" and flag == "ns")
+                    or (kind in ("organization", "person") and (flag == "nt" or _org_name(word) and flag[:1] == "n"))
                     or (kind == "place" and word[-1] in PLACE_SUFFIXES and flag[:1] == "n")):
                 spans.append(Fact(start, position, word))
         if kind == "person":
             spans += [Fact(m.start(), m.end(), m.group(0)) for m in TITLED_NAME_RE.finditer(sentence)]
+        if kind == "organization":
+            spans += [Fact(m.start(1), m.end(1), m.group(1)) for m in NAMED_BODIES.finditer(sentence)]
     return spans
 
 
@@ -408,8 +435,9 @@ def _score(knowledge, question: Question, doc: int, bm25: float, patterns, total
     fact_bonus = 0.0
     if question.kind in TYPED_KINDS:
         # the question's own words and the full names they abbreviate (轨博会 → 中国国际…博览会) are not answers
+        aliases = set(knowledge.abbreviations) | set(knowledge.abbreviations.values())
         asked = [form for t in question.terms for form in t.forms
-                 if form == t.text and len(form) > 1 or len(form) > len(t.text) + 2] + list(question.excluded)
+                 if (form == t.text and len(form) > 1) or form in aliases] + list(question.excluded)
         facts = [f for f in find_facts(sentence.text, question.kind, tagged)
                  if not any(f.text in t or t in f.text for t in asked)
                  and (question.shape is None or question.shape.search(f.text))]
@@ -436,6 +464,8 @@ def _score(knowledge, question: Question, doc: int, bm25: float, patterns, total
     window = found[-1] - found[0] if len(found) > 1 else 0
     proximity = 0.15 * math.exp(-window / 40) if found else 0.0
     length_penalty = 0.08 * max(0.0, math.log(max(len(own), 1) / 60))
+    if question.head and question.head in own:
+        focus_bonus += HEAD_BONUS
     item = _Scored(doc, bm25, in_sentence / total, in_context / total, in_article / total, fact)
     # A sentence holding the asked kind of fact may leave the event's words to its neighbours (罗琼出席调度会。)
     own_share = max(item.in_sentence, CONTEXT_SHARE_WITH_FACT * item.in_context) if fact else item.in_sentence

@@ -166,3 +166,31 @@ def test_seed_corpus_answers_and_declines(seed_engine):
     assert "12月8日至11日" in answer.sentence and answer.best.title == "2021 轨博会下周在株举行"
     assert re.search(r"\d", answer.best.fact)
     assert seed_engine.ask("北京冬奥会什么时候开幕?").declined
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("图书馆馆长叫什么?", "person"),
+    ("那个论坛叫什么名字?", "other"),  # a thing's name, not a person's
+    ("志愿者组成的队伍叫什么?", "other"),
+    ("音乐节的主宾国是谁?", "place"),  # "who" of a country
+    ("活动的主办方是谁?", "organization"),
+])
+def test_who_and_what_is_it_called(engine, question, kind):
+    assert analyze(engine.knowledge, question).kind == kind
+
+
+def test_what_the_reader_sets_aside_is_not_the_answer(engine):
+    question = analyze(engine.knowledge, "除了长沙市文旅局，还有谁参与主办?")
+    assert "长沙市文旅局" not in {t.text for t in question.terms}
+    assert question.excluded
+
+
+def test_the_kind_named_after_what_is_preferred():
+    articles = [
+        Article(id="m1", title="社区议事会成立", text=("社区议事会今天成立,居民代表出席。\n"
+                                                 "社区议事会实行“居民提事、集体议事”的工作机制。")),
+        Article(id="m2", title="城西修路", text="城西道路改造工程已完工。"),
+        Article(id="m3", title="春季招聘会", text="春季招聘会吸引了300家企业。"),
+    ]
+    result = Engine.from_articles(articles).ask("社区议事会按照什么机制运作?")
+    assert "工作机制" in result.sentence
