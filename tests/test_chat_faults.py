@@ -24,7 +24,7 @@ from bot.chat import ADMINS_ONLY, build_application, redact_in_logs
 from bot.engine import Engine
 from bot.settings import Settings
 from conftest import SMALL_ARTICLES
-from fake_bot_api import Call, FakeBotApi, group_chat, user
+from fake_bot_api import Call, FakeBotApi, group_chat, polling, user
 
 TOKEN = "123456789:AAHfaultTokenForTestsOnly-0123456789"
 ADMIN = user(1001, "管理员")
@@ -93,17 +93,9 @@ async def running(fake: FakeBotApi, engine: Engine):
     """The Application started as run_polling() starts it, stopped cleanly after."""
     undo = redact_in_logs(TOKEN)
     settings = Settings(telegram_token=TOKEN, telegram_base_url=fake.base_url, admin_ids=frozenset({ADMIN["id"]}))
-    application = build_application(settings, engine)
     try:
-        async with application:
-            await application.post_init(application)
-            await application.updater.start_polling(poll_interval=0, timeout=1)
-            await application.start()
-            try:
-                yield application
-            finally:
-                await application.updater.stop()
-                await application.stop()
+        async with polling(build_application(settings, engine)) as application:
+            yield application
     finally:
         undo()
 
