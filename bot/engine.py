@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .answer import Answer, answer
-from .corpus import Article, CorpusError, build_corpus, load_corpus
+from .cache import load_knowledge
+from .corpus import Article, CorpusError, build_corpus
 from .knowledge import Knowledge, build_knowledge
 
 
@@ -31,8 +32,9 @@ class Engine:
 
     @classmethod
     def from_corpus(cls, corpus_dir: Path, seeds_dir: Path | None = None) -> "Engine":
-        articles, _ = _read(corpus_dir, seeds_dir)
-        return cls(build_knowledge(articles), corpus_dir, seeds_dir)
+        """The engine over corpus_dir, from its saved index when the files are unchanged (see bot/cache.py)."""
+        _build_missing(corpus_dir, seeds_dir)
+        return cls(load_knowledge(corpus_dir), corpus_dir, seeds_dir)
 
     @classmethod
     def from_articles(cls, articles: list[Article]) -> "Engine":
@@ -47,8 +49,8 @@ class Engine:
             raise CorpusError("(none)", None, "this engine was built from articles in memory, not from a folder")
         with self._reload_lock:
             started = time.perf_counter()
-            articles, built = _read(self.corpus_dir, self.seeds_dir)
-            knowledge = build_knowledge(articles)
+            built = _build_missing(self.corpus_dir, self.seeds_dir)
+            knowledge = load_knowledge(self.corpus_dir)  # re-tokenizes only the files that changed
             self.knowledge = knowledge  # the swap: readers see the old or the new snapshot, never a mix
             return ReloadReport(len(knowledge.articles), knowledge.passages, time.perf_counter() - started, built)
 
@@ -61,9 +63,8 @@ class Engine:
         return self.knowledge.passages
 
 
-def _read(corpus_dir: Path, seeds_dir: Path | None) -> tuple[list[Article], tuple[str, ...]]:
-    built: tuple[str, ...] = ()
+def _build_missing(corpus_dir: Path, seeds_dir: Path | None) -> tuple[str, ...]:
+    """Build corpus files for seeds that have none yet; the names of the seeds built."""
     if seeds_dir is not None and seeds_dir.is_dir() and corpus_dir.is_dir():
-        reports = build_corpus(seeds_dir, corpus_dir, only_missing=True)
-        built = tuple(r.source for r in reports)
-    return load_corpus(corpus_dir), built
+        return tuple(r.source for r in build_corpus(seeds_dir, corpus_dir, only_missing=True))
+    return ()

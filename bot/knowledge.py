@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .corpus import Article
@@ -77,30 +78,57 @@ def learn_vocabulary(articles: list[Article]) -> tuple[dict[str, str], dict[str,
     return {w: tag for w, tag in words.items() if len(w) >= 2}, abbreviations
 
 
-def build_knowledge(articles: list[Article], tokenizer: Tokenizer | None = None) -> Knowledge:
-    """Split articles into sentences, tokenize each once and index sentence-with-context passages."""
-    user_words, abbreviations = learn_vocabulary(articles)
-    tokenizer = tokenizer or Tokenizer(user_words)
+Parts = tuple[list[Sentence], list[list[str]], list[list[str]]]  # sentences, their tokens, each article's title tokens
+
+
+def passage_parts(articles: Iterable[Article], tokenizer: Tokenizer) -> Parts:
+    """Split articles into sentences and tokenize each sentence and headline once (article numbers count from 0).
+
+    The cache (bot/cache.py) stores these per corpus file, so a reload tokenizes only the files that changed.
+    """
     sentences: list[Sentence] = []
+    sentence_tokens: list[list[str]] = []
+    title_tokens: list[list[str]] = []
     for a_index, article in enumerate(articles):
+        title_tokens.append(tokenizer.tokens(f"{article.title} {article.kicker}"))
         position = 0
         for p_index, paragraph in enumerate(article.paragraphs):
             for text in split_sentences(paragraph):
                 sentences.append(Sentence(text, a_index, p_index, position))
+                sentence_tokens.append(tokenizer.tokens(text))
                 position += 1
-    sentence_tokens = tuple(tuple(tokenizer.tokens(s.text)) for s in sentences)
-    title_tokens = [tokenizer.tokens(f"{a.title} {a.kicker}") for a in articles]
+    return sentences, sentence_tokens, title_tokens
+
+
+def passage_documents(sentences: Sequence[Sentence], sentence_tokens: Sequence[Sequence[str]],
+                      title_tokens: Sequence[Sequence[str]]) -> list[list[str]]:
+    """The passage design: one BM25 document per sentence, its own tokens twice, its headline and its neighbours.
+
+    The cache keys saved indexes by the source of this module, so changing the design rebuilds them.
+    """
     docs = []
     for i, sentence in enumerate(sentences):
-        doc = list(sentence_tokens[i]) * 2 + title_tokens[sentence.article]
+        doc = list(sentence_tokens[i]) * 2 + list(title_tokens[sentence.article])
         for j in (i - 1, i + 1):
             if 0 <= j < len(sentences) and sentences[j].article == sentence.article:
                 doc += sentence_tokens[j]
         docs.append(doc)
+    return docs
+
+
+def build_knowledge(articles: list[Article], tokenizer: Tokenizer | None = None, parts: Parts | None = None) -> Knowledge:
+    """Split articles into sentences, tokenize each once and index sentence-with-context passages.
+
+    parts, when given, are passage_parts(articles, tokenizer) computed earlier (the cache reuses them).
+    """
+    user_words, abbreviations = learn_vocabulary(articles)
+    tokenizer = tokenizer or Tokenizer(user_words)
+    sentences, sentence_tokens, title_tokens = parts or passage_parts(articles, tokenizer)
     df = Counter()
     for tokens in sentence_tokens:
         df.update(set(tokens))
     return Knowledge(
-        articles=tuple(articles), sentences=tuple(sentences), sentence_tokens=sentence_tokens,
-        index=Index.build(docs), tokenizer=tokenizer, abbreviations=abbreviations, sentence_df=df,
+        articles=tuple(articles), sentences=tuple(sentences), sentence_tokens=tuple(map(tuple, sentence_tokens)),
+        index=Index.build(passage_documents(sentences, sentence_tokens, title_tokens), terms=df),
+        tokenizer=tokenizer, abbreviations=abbreviations, sentence_df=df,
     )
