@@ -160,6 +160,7 @@ class Candidate:
     score: float
     fact: str | None = None  # the span holding the asked fact, for emphasis
     why: str = ""
+    article: int = -1  # the article's position in the snapshot that answered, for finding it again fast
 
 
 @dataclass(frozen=True)
@@ -500,7 +501,8 @@ def _candidate(knowledge, item: _Scored, question: Question) -> Candidate:
     sentence = knowledge.sentences[item.sentence]
     article = knowledge.articles[sentence.article]
     return Candidate(sentence=sentence.text, article_id=article.id, title=article.title, byline=article.byline,
-                     score=round(item.score, 4), fact=item.fact.text if item.fact else None, why=item.notes)
+                     score=round(item.score, 4), fact=item.fact.text if item.fact else None, why=item.notes,
+                     article=sentence.article)
 
 
 def has_cjk(text: str) -> bool:

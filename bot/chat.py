@@ -506,7 +506,7 @@ async def send_source(update: Update, context: ContextTypes.DEFAULT_TYPE, number
         return
     candidates = asked.answer.candidates
     candidate = candidates[min(asked.shown - 1 if index is None else index, len(candidates) - 1)]
-    article = next((a for a in _service(context).engine.knowledge.articles if a.id == candidate.article_id), None)
+    article = _service(context).engine.knowledge.find_article(candidate.article, candidate.article_id)
     if article is None:
         await say(update, context, ARTICLE_GONE)
         return

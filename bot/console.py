@@ -78,8 +78,8 @@ class ConsoleSession:
         if self.last is None or self.last.best is None:
             self.say(NO_LAST_ANSWER)
             return
-        article_id = self.last.best.article_id
-        article = next((a for a in self.engine.knowledge.articles if a.id == article_id), None)
+        best = self.last.best
+        article = self.engine.knowledge.find_article(best.article, best.article_id)
         if article is None:
             self.say("这篇文章已不在当前语料中（语料刚刚重新加载过）。")
             return

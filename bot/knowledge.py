@@ -21,6 +21,9 @@ TITLED_NAME_RE = re.compile(
 )
 
 
+SCAN_ARTICLES_UP_TO = 50_000  # past this, looking an id up after a reload costs more than it is worth
+
+
 @dataclass(frozen=True)
 class Sentence:
     text: str
@@ -56,8 +59,13 @@ class Knowledge:
     def weight(self, term: str) -> float:
         return smooth_idf(self.sentence_df.get(term, 0), len(self.sentences))
 
-    def article_sentences(self, article: int) -> list[int]:
-        return [i for i, s in enumerate(self.sentences) if s.article == article]
+    def find_article(self, position: int, article_id: str) -> Article | None:
+        """The article an answer came from, if this snapshot still holds it (a reload may have moved or dropped it)."""
+        if 0 <= position < len(self.articles) and self.articles[position].id == article_id:
+            return self.articles[position]
+        if len(self.articles) <= SCAN_ARTICLES_UP_TO:
+            return next((a for a in self.articles if a.id == article_id), None)
+        return None
 
 
 def learn_vocabulary(articles: list[Article]) -> tuple[dict[str, str], dict[str, str]]:

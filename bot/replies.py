@@ -33,16 +33,19 @@ def decline_text(answer: Answer, limit: int, example: str) -> str:
     return f"{DECLINE}\n{DECLINE_HINT}"
 
 
+EXAMPLE_SCAN = 200  # examples come from the first articles: a large archive must not be read for them
+
+
 def example_questions(articles) -> list[str]:
     """Two example questions from the current corpus: about the events it names with an abbreviation
     (以下简称“轨博会” → 轨博会什么时候举行？), else about its headlines."""
-    examples = []
-    for article in articles:
-        match = ABBREVIATION_RE.search(article.text)
-        if match and not examples:
-            examples += [f"{match.group(2)}什么时候举行？", f"{match.group(2)}在哪里举行？"]
-    for article in articles:
+    first = [articles[i] for i in range(min(len(articles), EXAMPLE_SCAN))]
+    match = next((m for m in (ABBREVIATION_RE.search(a.text) for a in first) if m), None)
+    examples = [f"{match.group(2)}什么时候举行？", f"{match.group(2)}在哪里举行？"] if match else []
+    for article in first:
         subject = article.title.split()[0] if article.title.split() else ""
         if 4 <= len(subject) <= 12 and not subject[0].isdigit() and not subject.startswith("◀"):
             examples.append(f"{subject}是怎么回事？")
+        if len(examples) >= 2:
+            break
     return examples[:2] or ["这份报纸讲了什么？"]

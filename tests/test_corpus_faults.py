@@ -67,7 +67,8 @@ def remove_folder(folder: Path) -> tuple[str, int | None]:
 
 def empty_folder(folder: Path) -> tuple[str, int | None]:
     for path in folder.iterdir():
-        path.unlink()
+        if path.is_file():
+            path.unlink()
     return str(folder), None
 
 
