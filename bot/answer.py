@@ -47,7 +47,7 @@ FACT_PATTERNS: dict[str, re.Pattern] = {
         rf"|(?:到)?\d{{4}}年|\d{{1,2}}月(?:份|底|初)?|(?:早上|上午|中午|下午|晚上|凌晨)?{NUM}点(?:{NUM}分)?(?:前|后)?"
         r"|昨天|昨日|今天|今日|明天|今年|去年|明年|本周|下周|上周|年底|年初|月底"
     ),
-    "frequency": re.compile(rf"每{NUM}?个?(?:年|月|周|天|日|季度)|逐(?:年|月|日)|{NUM}(?:年|月|天|周)一(?:届|次|刊|期|回)|一年一度|定期"),
+    "frequency": re.compile(rf"每{NUM}?个?(?:年|月|周|天|日|季度)|逐(?:年|月|日)|{NUM}(?:年|月|天|周)一(?:届|次|刊|期|回)|一年一度"),
     "duration": re.compile(rf"{NUM}(?:多|余)?个?(?:天|日|周|月|年|小时|分钟|秒)(?:左右|以上|多)?|一周|半年|半个月"),
     "number": re.compile(rf"(?<![一二两三四五六七八九十百千])(?!一[^\d一二两三四五六七八九十百千万亿])(?:{NUM}(?:\.\d+)?{UNIT}|{NUM}(?:\.\d+)?%|\d+(?:\.\d+)?(?:多|余)?(?:万|亿)?)"),
     # a reason or benefit is the clause its cue word opens
@@ -325,7 +325,7 @@ def find_facts(sentence: str, kind: str, tagged: list[tuple[str, str]]) -> list[
     spans: list[Fact] = []
     if kind in FACT_PATTERNS:
         spans += [Fact(m.start(), m.end(), m.group(0)) for m in FACT_PATTERNS[kind].finditer(sentence) if m.group(0)
-                  and not (kind == "number" and PART_OF_DATE.match(sentence, m.end()))]
+                  and not (kind == "number" and (PART_OF_DATE.match(sentence, m.end()) or "+" in sentence[m.start() - 1:m.end() + 1]))]
         if kind == "duration":
             spans += [f for f in find_facts(sentence, "time", tagged) if "至" in f.text]
     if kind in ("person", "place", "organization"):
@@ -350,6 +350,23 @@ def find_facts(sentence: str, kind: str, tagged: list[tuple[str, str]]) -> list[
         if kind == "organization":
             spans += [Fact(m.start(1), m.end(1), m.group(1)) for m in NAMED_BODIES.finditer(sentence)]
     return spans
+
+
+def _emphasis(facts: list[Fact], positions: list[int], kind: str, sentence: str) -> Fact:
+    """The fact to show in bold: for "who" a name before an office, else the one nearest the matched words,
+    joined with the facts right next to it (浙江 温州市 永嘉县 → 浙江温州市永嘉县)."""
+    found = [p for p in positions if p >= 0] or [0]
+    names = [f for f in facts if TITLED_NAME_RE.fullmatch(f.text) or (len(f.text) <= 3 and f.text[0] in SURNAMES)]
+    best = min((names if kind == "person" else []) or facts,
+               key=lambda f: (min(abs(f.start - p) for p in found), -len(f.text)))
+    start, end = best.start, best.end
+    for f in sorted(facts, key=lambda f: f.start):
+        if f.start <= end < f.end:
+            end = f.end
+    for f in sorted(facts, key=lambda f: -f.end):
+        if f.start < start <= f.end:
+            start = f.start
+    return Fact(start, end, sentence[start:end])
 
 
 def _org_name(word: str) -> bool:
@@ -447,11 +464,12 @@ def _score(knowledge, question: Question, doc: int, bm25: float, patterns, total
             def distance(f: Fact) -> int:
                 return min((abs(f.start - p) for p in positions if p >= 0), default=40)
 
-            fact = min(facts, key=distance)
-            fact_bonus = 0.35 if distance(fact) <= 12 else 0.25 if distance(fact) <= 30 else 0.15
+            nearest = min(facts, key=distance)
+            fact_bonus = 0.35 if distance(nearest) <= 12 else 0.25 if distance(nearest) <= 30 else 0.15
+            fact = _emphasis(facts, positions, question.kind, sentence.text)
             if question.kind == "person" and not any(not _org_name(f.text) for f in facts):
                 fact_bonus -= 0.1  # "who" is more often a name than an office
-            if question.kind == "place" and PLACE_INTRO.search(sentence.text[:fact.start]):
+            if question.kind == "place" and PLACE_INTRO.search(sentence.text[:nearest.start]):
                 fact_bonus += 0.1  # 将在株洲举行: the place a verb happens at
 
     focus_bonus = 0.0

@@ -194,3 +194,9 @@ def test_the_kind_named_after_what_is_preferred():
     ]
     result = Engine.from_articles(articles).ask("社区议事会按照什么机制运作?")
     assert "工作机制" in result.sentence
+
+
+def test_bold_fact_is_the_whole_name_and_not_a_formula(seed_engine):
+    assert seed_engine.ask("在芦淞区办参保的那对聋人夫妻老家在哪里?").best.fact == "浙江温州市永嘉县"
+    assert seed_engine.ask("行刑衔接新模式明确了多少项工作衔接标准?").best.fact == "12项"  # not the 4 of “1+4”
+    assert "李武宁" in seed_engine.ask("走访院士亲人是受哪位领导委托的?").best.fact
