@@ -138,6 +138,7 @@ class Question:
     kind: str  # benefit, reason, frequency, duration, organization, person, time, place, number, manner, other
     terms: tuple[Term, ...]
     excluded: tuple[str, ...] = ()  # 除了开除党籍，还…: what the reader already knows is not the answer
+    not_answers: tuple[str, ...] = ()  # the question's own words, their abbreviations and full names, the excluded
     head: str = ""  # 什么机制 → 机制: the answer is a kind of this, so the sentence should name it
     focus: Term | None = None  # the thing asked about (董事长 in 湖南意华的董事长是谁): the answer must speak of it
     numbers: tuple[str, ...] = ()  # figures and years the reader wrote: the answer's article must hold them
@@ -250,7 +251,11 @@ def analyze(knowledge, text: str) -> Question:
             kind = "place"
         elif asked_of.endswith(ORG_SUFFIXES + ("方",)):
             kind = "organization"
-    return Question(text=text, kind=kind, terms=merged, excluded=excluded, head=head, focus=focus,
+    # the question's own words and the names they abbreviate (轨博会 → 中国国际…博览会) are never the fact asked for
+    not_answers = tuple(form for t in merged for form in t.forms
+                        if (form == t.text and len(form) > 1) or form not in SYNONYMS.get(t.text, (form,))) + excluded
+    return Question(text=text, kind=kind, terms=merged, excluded=excluded, not_answers=not_answers, head=head,
+                    focus=focus,
                     numbers=tuple(m.group(0) for m in QUESTION_NUMBER_RE.finditer(text)), shape=shape)
 
 
@@ -452,12 +457,8 @@ def _score(knowledge, question: Question, doc: int, bm25: float, patterns, total
     fact = None
     fact_bonus = 0.0
     if question.kind in TYPED_KINDS:
-        # the question's own words and the full names they abbreviate (轨博会 → 中国国际…博览会) are not answers
-        aliases = set(knowledge.abbreviations) | set(knowledge.abbreviations.values())
-        asked = [form for t in question.terms for form in t.forms
-                 if (form == t.text and len(form) > 1) or form in aliases] + list(question.excluded)
         facts = [f for f in find_facts(sentence.text, question.kind, tagged)
-                 if not any(f.text in t or t in f.text for t in asked)
+                 if not any(f.text in t or t in f.text for t in question.not_answers)
                  and (question.shape is None or question.shape.search(f.text))]
         if facts:
             # the fact nearest to the question's words is the one asked about

@@ -251,7 +251,7 @@ def _rank_bm25(docs, questions, ours) -> dict:
             break
         started = time.perf_counter()
         scores = reference.get_scores(question)
-        top = np.argpartition(-scores, TOP)[:TOP] if len(scores) > TOP else np.arange(len(scores))
+        _top = np.argpartition(-scores, TOP)[:TOP] if len(scores) > TOP else np.arange(len(scores))
         elapsed.append((time.perf_counter() - started) * 1000)
         spent += elapsed[-1] / 1000
         same += same_top(scores, hits)

@@ -32,7 +32,8 @@ from .answer import MAX_QUESTION_CHARS, Answer, Candidate
 from .corpus import Article, CorpusError
 from .engine import Engine
 from .replies import (
-    ARTICLE_GONE, NO_LAST_ANSWER, NOTHING_MORE, RELOAD_FAILED, RELOADED, decline_text, example_questions, source_line,
+    ARTICLE_GONE, BUILT_FROM_SEEDS, NO_LAST_ANSWER, NOTHING_MORE, RELOAD_FAILED, RELOADED, decline_text,
+    example_questions, source_line,
 )
 from .settings import Settings, SettingsError
 
@@ -418,7 +419,7 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 report.passages, report.seconds)
     text = RELOADED.format(articles=report.articles, passages=report.passages, seconds=report.seconds)
     if report.built_from_seeds:
-        text += f"\n新建语料文件：{'、'.join(report.built_from_seeds)}"
+        text += "\n" + BUILT_FROM_SEEDS.format(files="、".join(report.built_from_seeds))
     await say(update, context, text)
 
 

@@ -58,7 +58,8 @@ def cmd_ask(args, settings: Settings) -> int:
     if args.json:
         print(json.dumps(answer_record(question, result), ensure_ascii=False))
     else:
-        print(format_answer(result, example_questions(engine.knowledge.articles)[0]))
+        example = example_questions(engine.knowledge.articles)[0] if result.declined else ""
+        print(format_answer(result, example))
     return 0
 
 

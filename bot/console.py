@@ -8,7 +8,10 @@ from typing import TextIO
 from .answer import MAX_QUESTION_CHARS, Answer
 from .corpus import CorpusError
 from .engine import Engine
-from .replies import NO_LAST_ANSWER, NOTHING_MORE, decline_text, example_questions, source_line
+from .replies import (
+    ARTICLE_GONE, BUILT_FROM_SEEDS, NO_LAST_ANSWER, NOTHING_MORE, RELOAD_FAILED, RELOADED, decline_text,
+    example_questions, source_line,
+)
 
 PROMPT = "问> "
 HELP = """直接输入中文问题，回车提问。命令：
@@ -54,7 +57,8 @@ class ConsoleSession:
             return True
         result = self.engine.ask(text)
         self.last, self.shown = result, 1  # /more and /source always speak of the latest question
-        self.say(format_answer(result, self.example()))
+        # only a decline shows an example question: not worth making for every answer
+        self.say(format_answer(result, self.example() if result.declined else ""))
         return True
 
     def example(self) -> str:
@@ -81,7 +85,7 @@ class ConsoleSession:
         best = self.last.best
         article = self.engine.knowledge.find_article(best.article, best.article_id)
         if article is None:
-            self.say("这篇文章已不在当前语料中（语料刚刚重新加载过）。")
+            self.say(ARTICLE_GONE)
             return
         byline = f"（{article.byline}）" if article.byline else ""
         self.say(f"《{article.title}》{byline}\n{article.text}")
@@ -90,11 +94,11 @@ class ConsoleSession:
         try:
             report = self.engine.reload()
         except CorpusError as exc:
-            self.say(f"重新加载失败，继续使用原来的语料：{exc}")
+            self.say(RELOAD_FAILED.format(error=exc))
             return
-        self.say(f"已重新加载：{report.articles} 篇文章，{report.passages} 个段落，用时 {report.seconds:.2f} 秒。")
+        self.say(RELOADED.format(articles=report.articles, passages=report.passages, seconds=report.seconds))
         if report.built_from_seeds:
-            self.say(f"新版面已生成语料：{'、'.join(report.built_from_seeds)}")
+            self.say(BUILT_FROM_SEEDS.format(files="、".join(report.built_from_seeds)))
 
 
 def run_repl(engine: Engine, stdin: TextIO, out: TextIO, interactive: bool) -> int:
