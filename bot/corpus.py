@@ -12,10 +12,11 @@ from pathlib import Path
 
 import jieba
 
+from .pages import PAPERS_FILE, PageMeta, Papers, PapersError, is_iso_date, paper_from_dateline, parse_header
 from .text import CJK_RE, ends_sentence, join_broken, normalize
 
 REQUIRED_FIELDS = ("id", "title", "text")
-OPTIONAL_FIELDS = ("byline", "source", "kicker", "dateline")
+OPTIONAL_FIELDS = ("byline", "source", "kicker", "dateline", "date", "paper", "page")
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,9 @@ class Article:
     source: str = ""
     kicker: str = ""
     dateline: str = ""
+    date: str = ""  # the issue's date, ISO YYYY-MM-DD
+    paper: str = ""  # the newspaper's name: 株洲日报
+    page: str = ""  # the page as the paper numbers it: A2, 3, e0004
 
     @property
     def paragraphs(self) -> list[str]:
@@ -90,6 +94,9 @@ def _article_from_record(record: object, path: Path, line: int) -> Article:
     for key in OPTIONAL_FIELDS:
         if key in record and not isinstance(record[key], str):
             raise CorpusError(path, line, f"field '{key}' must be a string")
+    if record.get("date") and not is_iso_date(record["date"]):
+        raise CorpusError(path, line, f"field 'date' must be an ISO date YYYY-MM-DD (the issue's date), "
+                          f"not '{record['date'][:40]}'")
     values = {k: record[k] for k in REQUIRED_FIELDS + OPTIONAL_FIELDS if k in record}
     if not values.get("source"):
         values["source"] = path.name
@@ -147,10 +154,16 @@ class BuildReport:
     repeated_chars: int = 0
     continuation_pieces: int = 0
     stray_latin: list[str] = field(default_factory=list)
+    pages: list[tuple[PageMeta, str]] = field(default_factory=list)  # each page's metadata and where it came from
 
     def lines(self) -> list[str]:
-        out = [
-            f"{self.source}: {self.articles} articles",
+        out = [f"{self.source}: {self.articles} articles"]
+        for meta, origin in self.pages or [(PageMeta(), "")]:
+            found = ", ".join(f"{k} {getattr(meta, k)}" for k in meta.found()) or "nothing"
+            missing = ", ".join(k for k in ("paper", "date", "page") if not getattr(meta, k))
+            out.append(f"  page metadata: {found}" + (f" (from {origin})" if origin else "")
+                       + (f"; not found: {missing}" if missing else ""))
+        out += [
             f"  broken lines rejoined: {self.lines_rejoined}",
             f"  jumped column fragments moved to their article: {self.fragments_moved}",
             f"  repeated passages dropped: {self.repeats_dropped} ({self.repeated_chars} characters)",
@@ -164,6 +177,7 @@ class BuildReport:
 @dataclass
 class _Draft:
     headlines: list[str]
+    meta: PageMeta = PageMeta()
     byline: str = ""
     dateline: str = ""
     paragraphs: list[str] = field(default_factory=list)
@@ -177,19 +191,36 @@ class _Draft:
         self.dangling = not subhead and not ends_sentence(self.paragraphs[-1])
 
 
-def _blocks(raw: str, report: BuildReport) -> list[str]:
-    """Paragraph blocks separated by blank lines; lines inside a block are one paragraph."""
-    blocks = []
-    for chunk in re.split(r"\n\s*\n", raw.replace("\r\n", "\n").replace("\r", "\n")):
-        lines = [normalize(line) for line in chunk.split("\n") if line.strip()]
-        if not lines:
+def _blocks(raw: str, report: BuildReport) -> list[str | PageMeta]:
+    """Paragraph blocks separated by blank lines (lines inside a block are one paragraph), and the page headers
+    between them as PageMeta."""
+    items: list[str | PageMeta] = []
+    lines: list[str] = []
+
+    def close() -> None:
+        if lines:
+            text = lines[0]
+            for line in lines[1:]:
+                text = join_broken(text, line)
+            report.lines_rejoined += len(lines) - 1
+            items.append(text)
+            lines.clear()
+
+    for raw_line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = normalize(raw_line)
+        if not line:
+            close()
             continue
-        text = lines[0]
-        for line in lines[1:]:
-            text = join_broken(text, line)
-        report.lines_rejoined += len(lines) - 1
-        blocks.append(text)
-    return blocks
+        header = parse_header(line)
+        if header is None:
+            lines.append(line)
+            continue
+        close()
+        items.append(header[0])
+        if header[1]:
+            lines.append(header[1])
+    close()
+    return items
 
 
 def _is_headline(block: str) -> bool:
@@ -282,19 +313,27 @@ def _place_fragment(block: str, drafts: list[_Draft], current: _Draft, similarit
     return max(drafts, key=fit)
 
 
-def parse_seed(raw: str, source: str) -> tuple[list[Article], BuildReport]:
-    """Split one raw OCR page into articles, repairing broken lines, jumped columns and repeats."""
+def parse_seed(raw: str, source: str, file_meta: tuple[PageMeta, str] = (PageMeta(), "")) -> tuple[list[Article], BuildReport]:
+    """Split one raw OCR page into articles, repairing broken lines, jumped columns and repeats; page headers give
+    each article its paper, date and page (file_meta, from the file name, fills what they leave out)."""
     report = BuildReport(source=source)
-    blocks = _blocks(raw, report)
+    items = _blocks(raw, report)
+    blocks = [item for item in items if isinstance(item, str)]
     similarity = _Similarity(blocks)
+    meta_at = _page_meta(items, file_meta, report)
     drafts: list[_Draft] = []
     current: _Draft | None = None
     following_jumps = False  # after a column jump, each block is placed by content, not by position
     i = 0
     while i < len(blocks):
         block = blocks[i]
+        if i and meta_at[i] is not meta_at[i - 1]:
+            if current is not None and not current.paragraphs:
+                current.meta = meta_at[i]  # a record line between a headline and its text (刊发日期, 作者)
+            else:
+                current, following_jumps = None, False  # a new page: nothing runs on from the page before
         if CONTINUATION_RE.match(block):
-            current = _Draft(headlines=[block])
+            current = _Draft(headlines=[block], meta=meta_at[i])
             drafts.append(current)
             report.continuation_pieces += 1
             following_jumps = False
@@ -313,7 +352,7 @@ def parse_seed(raw: str, source: str) -> tuple[list[Article], BuildReport]:
                 or (NOTICE_TITLE_RE.search(run[-1]) is not None and LIST_ITEM_RE.match(following) is not None)
             )
             if starts_article:
-                current = _Draft(headlines=run)
+                current = _Draft(headlines=run, meta=meta_at[i])
                 drafts.append(current)
                 following_jumps = False
                 i = run_end
@@ -329,7 +368,7 @@ def parse_seed(raw: str, source: str) -> tuple[list[Article], BuildReport]:
         subhead = _is_headline(block) and not (i + 1 < len(blocks) and _breaks_a_word(block, blocks[i + 1]))
         target = current
         if current is None:
-            target = _Draft(headlines=[block[:20]])
+            target = _Draft(headlines=[block[:20]], meta=meta_at[i])
             drafts.append(target)
         elif (current.dangling or following_jumps) and not subhead and not (
             current.dangling and _breaks_a_word(current.paragraphs[-1], block)
@@ -347,27 +386,66 @@ def parse_seed(raw: str, source: str) -> tuple[list[Article], BuildReport]:
 
     stem = Path(source).stem
     articles = []
+    # a page without a header names its paper in its datelines (株洲日报·掌上株洲讯): that paper is the page's
+    dateline_paper: dict[int, str] = {}
+    for draft in drafts:
+        if paper := paper_from_dateline(draft.dateline):
+            dateline_paper.setdefault(id(draft.meta), paper)
     for number, draft in enumerate(d for d in drafts if d.paragraphs):
         main = _main_headline(draft.headlines)
         kicker = " / ".join(h for k, h in enumerate(draft.headlines) if k != main)
         text = "\n".join(draft.paragraphs)
         report.stray_latin.extend(re.findall(r"(?<=[\u4e00-\u9fff] )[a-z]+(?= [\u4e00-\u9fff])", text))
+        meta = draft.meta
         articles.append(Article(
-            id=f"{stem}-{number + 1:03d}", title=draft.headlines[main], text=text, byline=draft.byline,
+            id=f"{stem}-{number + 1:03d}", title=draft.headlines[main], text=text, byline=draft.byline or meta.author,
             source=source, kicker=kicker, dateline=draft.dateline,
+            date=meta.date, paper=meta.paper or dateline_paper.get(id(meta), ""), page=meta.page,
         ))
     report.articles = len(articles)
+    report.pages = [(m.over(PageMeta(paper=dateline_paper.get(id(m), ""))),
+                     f"{o}; paper from datelines" if id(m) in dateline_paper and not m.paper else o)
+                    for m, o in report.pages]
     return articles, report
 
 
+def _page_meta(items: list, file_meta: tuple[PageMeta, str], report: BuildReport) -> list[PageMeta]:
+    """The page metadata in force at each block: consecutive headers add up; a header after text starts a page."""
+    base, origin = file_meta
+    current, current_origin, at = base, origin, []
+    header_run = False
+    pages: list[tuple[PageMeta, str]] = []
+    for item in items:
+        if isinstance(item, PageMeta):
+            source = current_origin if header_run else origin
+            current = item.over(current if header_run else base)
+            current_origin = "page header" + (f" and {source}" if source and source != "page header" else "")
+            header_run = True
+            continue
+        if header_run or not pages:
+            pages.append((current, current_origin))
+        header_run = False
+        at.append(current)
+    report.pages = pages
+    return at
+
+
 def build_corpus(seeds_dir: Path, corpus_dir: Path, only_missing: bool = False) -> list[BuildReport]:
-    """seeds_dir/*.txt → corpus_dir/<seed stem>.jsonl, one file per seed; returns what was repaired."""
+    """seeds_dir/*.txt → corpus_dir/<seed stem>.jsonl, one file per seed; returns what was repaired and found.
+
+    seeds_dir/papers.toml (see bot/pages.py) names the papers of file-name codes and gives metadata to seeds
+    named otherwise; a malformed one is a CorpusError naming it."""
+    try:
+        papers = Papers.load(seeds_dir)
+    except PapersError as exc:
+        raise CorpusError(seeds_dir / PAPERS_FILE, None, str(exc).split(": ", 1)[-1]) from exc
     reports = []
     for seed in sorted(seeds_dir.glob("*.txt")):
         target = corpus_dir / f"{seed.stem}.jsonl"
         if only_missing and target.exists():
             continue
-        articles, report = parse_seed(seed.read_text(encoding="utf-8", errors="replace"), seed.name)
+        articles, report = parse_seed(seed.read_text(encoding="utf-8", errors="replace"), seed.name,
+                                      papers.for_file(seed.name))
         write_corpus_file(target, articles)
         reports.append(report)
     return reports

@@ -12,6 +12,7 @@ from bot.cli import main
 from bot.corpus import (
     DATELINE_RE, Article, CorpusError, load_corpus, parse_seed, read_corpus_file, write_corpus_file,
 )
+from bot.pages import Papers
 from bot.text import normalize, split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -329,3 +330,48 @@ def test_unusable_folder_is_an_error_naming_it(tmp_path, setup, problem):
     with pytest.raises(CorpusError) as caught:
         load_corpus(folder)
     assert str(folder) in str(caught.value) and problem in str(caught.value)
+
+
+# ---------------------------------------------------------------- date, paper and page
+
+def test_date_paper_and_page_load_and_read_back(tmp_path):
+    _write(tmp_path, "dated.jsonl", _record(date="2021-12-01", paper="株洲日报", page="A2") + "\n")
+    (article,) = load_corpus(tmp_path)
+    assert (article.date, article.paper, article.page) == ("2021-12-01", "株洲日报", "A2")
+    write_corpus_file(tmp_path / "again.jsonl", [article])
+    assert read_corpus_file(tmp_path / "again.jsonl") == [article]
+
+
+@pytest.mark.parametrize("date", ["2021/12/01", "2021年12月1日", "2021-02-30", "21-12-01"])
+def test_malformed_date_names_file_and_line(tmp_path, date):
+    _write(tmp_path, "dated.jsonl", _record() + "\n" + _record(id="a2", date=date) + "\n")
+    with pytest.raises(CorpusError) as caught:
+        load_corpus(tmp_path)
+    assert "dated.jsonl, line 2: field 'date' must be an ISO date YYYY-MM-DD" in str(caught.value)
+
+
+def test_seed_articles_carry_the_issue_date_and_the_paper_of_their_datelines(seed_build):
+    articles, report = parse_seed(SEED.read_text(encoding="utf-8"), SEED.name,
+                                  Papers.load(SEED.parent).for_file(SEED.name))
+    assert {(a.date, a.paper) for a in articles} == {("2021-12-01", "株洲日报")}
+    assert "page metadata: paper 株洲日报, date 2021-12-01" in "\n".join(report.lines())
+    assert "not found: page" in "\n".join(report.lines())
+
+
+def test_page_headers_in_one_file_start_pages_with_their_own_metadata():
+    raw = ("株洲日报 2021年12月1日 星期三 A1版\n\n城东新建三所学校\n\n本报讯(记者/李四) 城东区今年新建学校3所,总投资4.5\n\n"
+           "株洲日报 2021年12月2日 星期四 A2版\n\n亿元的项目开工\n\n本报讯(记者/王五) 芦淞区道路已恢复通行。\n")
+    articles, report = parse_seed(raw, "two-pages.txt")
+    assert [(a.title, a.date, a.page, a.paper) for a in articles] == [
+        ("城东新建三所学校", "2021-12-01", "A1", "株洲日报"), ("亿元的项目开工", "2021-12-02", "A2", "株洲日报")]
+    assert articles[0].text.endswith("总投资4.5")  # not joined with the next page's first line
+    assert len(report.pages) == 2
+
+
+def test_a_bad_papers_table_stops_the_build_naming_it(tmp_path, capsys):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "page.txt").write_text("标题\n\n正文。\n", encoding="utf-8")
+    (seeds / "papers.toml").write_text("[papers\n", encoding="utf-8")
+    assert main(["build", "--seeds", str(seeds), "--corpus", str(tmp_path / "corpus")]) == 2
+    assert "papers.toml" in capsys.readouterr().err
