@@ -10,23 +10,19 @@ import math
 import re
 import statistics
 import time
-import warnings
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-import httpx
 from telegram import (
     BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update,
 )
 from telegram.constants import ChatType, MessageLimit, ParseMode
-from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import TelegramError
 from telegram.ext import (
     Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes, Defaults, MessageHandler,
     filters,
 )
-from telegram.warnings import PTBDeprecationWarning
 
 from .answer import MAX_QUESTION_CHARS, Answer, Candidate
 from .corpus import Article, CorpusError
@@ -35,14 +31,20 @@ from .replies import (
     ARTICLE_GONE, BUILT_FROM_SEEDS, NO_LAST_ANSWER, NOTHING_MORE, RELOAD_FAILED, RELOADED, decline_text,
     example_questions, source_line,
 )
+from .sessions import Sessions
 from .settings import Settings, SettingsError
+from .transport import (
+    REDACTED, SkippingUpdatesRequest, TokenRejected, deliver, rate_limiter, redact_in_logs, wait_for_telegram,
+)
+
+__all__ = ["REDACTED", "build_application", "deliver", "redact_in_logs", "run_telegram"]
 
 logger = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------- what the bot says on Telegram only
 
 WELCOME = "我是 newsqa：用中文问我报纸上的事，我回答报上写着答案的那一句，并注明出自哪篇文章。"
-CORPUS_LINE = "现有语料：{articles} 篇文章，{passages} 个段落，来源：{sources}。"
+CORPUS_LINE = "现有语料：{articles} 篇文章，{passages} 个句子，来源：{sources}。"
 HOW_TO_ASK = "私聊直接发问题；在群里请 @{username}、回复我的消息，或者用 /ask 问题。例如："
 COMMAND_HELP = (
     "/ask 问题 — 提问\n/more — 同一问题的下一个候选句子\n/source — 上一个答案所在的整篇文章\n/help — 本说明\n"
@@ -54,8 +56,10 @@ EDITED = "修改过的消息我不会重新回答；请把问题重新发一次�
 UNKNOWN_COMMAND = "没有 {command} 这个命令。输入 /help 查看可用命令。"
 SLOW_DOWN = "问得太快了，请 {seconds} 秒后再问。"
 OLD_QUESTION = "这个按钮对应的问题太早了，请重新提问。"
+NO_MESSAGE = "这个按钮已失效，请重新提问。"
+SOURCE_CUT = "全文太长，只显示前 {shown} 段。"
 FAILED = "抱歉，处理这条消息时出错了，请稍后再试。"
-STATS = ("语料：{articles} 篇文章，{passages} 个段落。\n启动以来：回答 {answered} 个问题，婉拒 {declined} 个。\n"
+STATS = ("语料：{articles} 篇文章，{passages} 个句子。\n启动以来：回答 {answered} 个问题，婉拒 {declined} 个。\n"
          "回答耗时中位数：{median}。")
 MORE_BUTTON, SOURCE_BUTTON = "下一句", "原文"
 
@@ -75,16 +79,27 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+ANSWER_MAX_CHARS = 3000  # an answer sentence longer than this is cut for display; with its source it fits 4,096
+SOURCE_MAX_MESSAGES = 5  # /source of a longer article sends this many messages, then says it stopped
+
+
+def clip(text: str, limit: int) -> str:
+    """Text cut to at most `limit` Telegram length units, ending in … when cut."""
+    if telegram_length(text) <= limit:
+        return text
+    return _cut(text, limit - 1)[0] + "…"
+
+
 def answer_html(candidate: Candidate) -> str:
     """The candidate sentence with its fact in bold, then its source line; everything else escaped."""
-    sentence, fact = candidate.sentence, candidate.fact
+    sentence, fact = clip(candidate.sentence, ANSWER_MAX_CHARS), candidate.fact
     start = sentence.find(fact) if fact else -1
     if start < 0:
         body = escape(sentence)
     else:
         end = start + len(fact)
         body = f"{escape(sentence[:start])}<b>{escape(fact)}</b>{escape(sentence[end:])}"
-    return f"{body}\n{escape(source_line(candidate))}"
+    return f"{body}\n{escape(clip(source_line(candidate), MessageLimit.MAX_TEXT_LENGTH - ANSWER_MAX_CHARS - 1))}"
 
 
 def telegram_length(text: str) -> int:
@@ -185,6 +200,7 @@ class Asked:
 
     answer: Answer
     shown: int = 1
+    told_end: bool = False  # 下一句 past the last candidate is answered in the chat once, then by a toast
 
     def next(self) -> Candidate | None:
         if self.shown >= len(self.answer.candidates):
@@ -277,12 +293,13 @@ class FloodGate:
 
 @dataclass
 class Service:
-    """What every handler shares: the engine, who may administer it, the counters and the flood gate."""
+    """What every handler shares: the engine, who may administer it, the counters, the flood gate, chat states."""
 
     engine: Engine
     admin_ids: frozenset[int]
     flood: FloodGate
     stats: Stats = field(default_factory=Stats)
+    chats: Sessions[ChatMemory] = field(default_factory=lambda: Sessions(ChatMemory))
 
 
 SERVICE = "newsqa"
@@ -292,8 +309,9 @@ def _service(context: ContextTypes.DEFAULT_TYPE) -> Service:
     return context.bot_data[SERVICE]
 
 
-def _memory(context: ContextTypes.DEFAULT_TYPE) -> ChatMemory:
-    return context.chat_data.setdefault("memory", ChatMemory())
+def _memory(update: Update, context: ContextTypes.DEFAULT_TYPE) -> ChatMemory:
+    # not ptb's chat_data, which keeps every chat forever: Sessions forgets idle chats (bot/sessions.py)
+    return _service(context).chats.get(update.effective_chat.id)
 
 
 # ---------------------------------------------------------------- the application
@@ -307,6 +325,8 @@ def build_application(settings: Settings, engine: Engine) -> Application:
         .base_url(settings.telegram_base_url)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .concurrent_updates(True)
+        .rate_limiter(rate_limiter())
+        .get_updates_request(SkippingUpdatesRequest())
         .post_init(register_commands)
         .build()
     )
@@ -337,6 +357,11 @@ def run_telegram(settings: Settings) -> int:
         engine = Engine.from_corpus(settings.corpus_dir, settings.seeds_for(settings.corpus_dir))
     except CorpusError as exc:
         raise SettingsError(f"NEWSQA_CORPUS ({settings.corpus_dir}) cannot be served: {exc}") from exc
+    try:  # before ptb starts: its own start-up failures come as tracebacks, and quote the token
+        asyncio.run(wait_for_telegram(token, settings.telegram_base_url))
+    except TokenRejected:
+        raise SettingsError("Telegram rejected TELEGRAM_BOT_TOKEN: copy it again from @BotFather "
+                            "(or /revoke there for a new one)") from None
     application = build_application(settings, engine)
     logger.info("serving %d articles (%d passages); %d admin(s)", engine.article_count, engine.passage_count,
                 len(settings.admin_ids))
@@ -394,10 +419,12 @@ BUTTON_RE = re.compile(r"(more|source):(\d+)(?::(\d+))?")
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An inline button under an answer: 下一句 (more) or 原文 (source) for that answer's question."""
     query = update.callback_query
-    await deliver(query.answer)
     match = BUTTON_RE.fullmatch(query.data or "")
-    if match is None:
+    if query.message is None or update.effective_chat is None or match is None:
+        # a button of an inline message, or data not ours: no chat to answer in, so only a toast
+        await deliver(lambda: query.answer(NO_MESSAGE))
         return
+    await deliver(query.answer)
     kind, number, index = match.group(1), int(match.group(2)), match.group(3)
     if kind == "more":
         await send_more(update, context, number)
@@ -476,22 +503,25 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, te
     if result.best is None:
         await say(update, context, decline_text(result, MAX_QUESTION_CHARS, _example(service.engine)))
         return
-    number = _memory(context).remember(result)
-    await send_html(update, context, answer_html(result.best), _buttons(number, _memory(context).get(number)))
+    memory = _memory(update, context)
+    number = memory.remember(result)
+    await send_html(update, context, answer_html(result.best), _buttons(number, memory.get(number)))
 
 
 async def send_more(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int | None) -> None:
     """The next candidate of question `number` (None: the chat's latest), with buttons again."""
     if not await admitted(update, context):
         return
-    memory = _memory(context)
+    memory = _memory(update, context)
     asked = memory.get(number)
     if asked is None:
         await say(update, context, NO_LAST_ANSWER if number is None else OLD_QUESTION)
         return
     candidate = asked.next()
     if candidate is None:
-        await say(update, context, NOTHING_MORE)
+        if not asked.told_end or number is None:  # a button pressed again at the end stays quiet
+            asked.told_end = True
+            await say(update, context, NOTHING_MORE)
         return
     await send_html(update, context, answer_html(candidate), _buttons(number or memory.latest, asked))
 
@@ -501,7 +531,7 @@ async def send_source(update: Update, context: ContextTypes.DEFAULT_TYPE, number
     """The article of candidate `index` of question `number` (None: the candidate the chat saw last)."""
     if not await admitted(update, context):
         return
-    asked = _memory(context).get(number)
+    asked = _memory(update, context).get(number)
     if asked is None:
         await say(update, context, NO_LAST_ANSWER if number is None else OLD_QUESTION)
         return
@@ -511,8 +541,11 @@ async def send_source(update: Update, context: ContextTypes.DEFAULT_TYPE, number
     if article is None:
         await say(update, context, ARTICLE_GONE)
         return
-    for piece in article_messages(article):
+    pieces = article_messages(article)
+    for piece in pieces[:SOURCE_MAX_MESSAGES]:
         await send_html(update, context, piece)
+    if len(pieces) > SOURCE_MAX_MESSAGES:  # a huge article must not flood the chat nor hold up shutdown
+        await say(update, context, SOURCE_CUT.format(shown=SOURCE_MAX_MESSAGES))
 
 
 def _buttons(number: int, asked: Asked) -> InlineKeyboardMarkup:
@@ -564,80 +597,3 @@ async def send_html(update: Update, context: ContextTypes.DEFAULT_TYPE, text: st
         await deliver(lambda: message.reply_text(text, reply_markup=markup))
     else:
         await deliver(lambda: context.bot.send_message(update.effective_chat.id, text, reply_markup=markup))
-
-
-SEND_ATTEMPTS = 3
-SERVER_ERROR_PAUSE = 1.0
-LONGEST_WAIT = 60.0
-
-
-async def deliver(call: Callable[[], Awaitable[object]]) -> None:
-    """Make a Bot API call, waiting out a 429's retry_after and retrying a server error, three attempts in all.
-
-    A timeout, or a connection dropped after the request was sent, is not retried: Telegram may have delivered
-    the message, and a reader should not get it twice.
-    """
-    for attempt in range(1, SEND_ATTEMPTS + 1):
-        try:
-            await call()
-            return
-        except RetryAfter as exc:
-            pause = _retry_after_seconds(exc)
-            if attempt == SEND_ATTEMPTS or pause > LONGEST_WAIT:
-                raise
-        except TimedOut:
-            raise
-        except NetworkError as exc:  # HTTP 5xx, or the connection failed
-            if attempt == SEND_ATTEMPTS or _may_have_arrived(exc):
-                raise
-            pause = SERVER_ERROR_PAUSE
-            logger.warning("Bot API call failed (%s); retrying in %.0f s", exc, pause)
-        await asyncio.sleep(pause)
-
-
-def _may_have_arrived(exc: NetworkError) -> bool:
-    """A connection lost after the request went out (not an HTTP error, not a refused connect): like a timeout,
-    Telegram may have acted on it, so it is not resent."""
-    cause = exc.__cause__
-    return isinstance(cause, httpx.HTTPError) and not isinstance(cause, httpx.ConnectError)
-
-
-def _retry_after_seconds(exc: RetryAfter) -> float:
-    with warnings.catch_warnings():  # ptb 22 warns that retry_after becomes a timedelta; accept either
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        after = exc.retry_after
-    return after.total_seconds() if isinstance(after, timedelta) else float(after)
-
-
-# ---------------------------------------------------------------- the token stays out of the logs
-
-REDACTED = "<TELEGRAM_BOT_TOKEN>"
-
-
-def redact_in_logs(secret: str) -> Callable[[], None]:
-    """From now on every log record has `secret` replaced, in its message and its traceback; returns the undo.
-
-    A record factory rather than a handler filter: it covers every handler, including ones added later.
-    """
-    previous = logging.getLogRecordFactory()
-
-    def make_record(*args, **kwargs) -> logging.LogRecord:
-        record = previous(*args, **kwargs)
-        _scrub(record, secret)
-        return record
-
-    logging.setLogRecordFactory(make_record)
-    return lambda: logging.setLogRecordFactory(previous)
-
-
-def _scrub(record: logging.LogRecord, secret: str) -> None:
-    try:
-        message = record.getMessage()
-    except Exception:  # a malformed log call: logging reports that itself when the record is formatted
-        return
-    if secret in message:
-        record.msg, record.args = message.replace(secret, REDACTED), ()
-    if record.exc_info and record.exc_info[1] is not None:
-        trace = logging.Formatter().formatException(record.exc_info)
-        if secret in trace:
-            record.exc_text = trace.replace(secret, REDACTED)

@@ -66,7 +66,7 @@ class ConsoleSession:
 
     def help(self) -> None:
         self.say(HELP)
-        self.say(f"语料：{self.engine.article_count} 篇文章，{self.engine.passage_count} 个段落。例如：{self.example()}")
+        self.say(f"语料：{self.engine.article_count} 篇文章，{self.engine.passage_count} 个句子。例如：{self.example()}")
 
     def more(self) -> None:
         if self.last is None:

@@ -13,7 +13,7 @@ TOO_LONG = "问题太长了（{length} 字）。请把问题缩短到 {limit} �
 NOTHING_MORE = "没有更多候选句子了。"
 NO_LAST_ANSWER = "还没有回答过问题。先问一个问题吧。"
 ARTICLE_GONE = "这篇文章已不在当前语料中（语料刚刚重新加载过）。"
-RELOADED = "已重新加载：{articles} 篇文章，{passages} 个段落，用时 {seconds:.2f} 秒。"
+RELOADED = "已重新加载：{articles} 篇文章，{passages} 个句子，用时 {seconds:.2f} 秒。"
 RELOAD_FAILED = "重新加载失败，继续使用原来的语料：{error}"
 BUILT_FROM_SEEDS = "新建语料文件：{files}"
 

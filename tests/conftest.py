@@ -51,3 +51,13 @@ def seed_engine():
     from bot.engine import Engine
 
     return Engine.from_corpus(ROOT / "corpus")
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A loopback TCP port nothing listens on (bound and released, so the kernel just handed it out)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

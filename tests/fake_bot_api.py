@@ -139,11 +139,23 @@ class FakeBotApi:
         voice = {"file_id": "AwACAgIAAxkBvoice", "file_unique_id": "AgADvoice", "duration": 3, "mime_type": "audio/ogg"}
         return self._push("message", self._message(sender, chat, {"voice": voice}))
 
-    def press(self, data: str, *, sender: dict, on_message: dict) -> int:
-        """Queue a callback query: `sender` pressed the inline button carrying `data` under a message the bot sent."""
-        query = {"id": f"cbq-{next(self._query_ids)}", "from": sender, "chat_instance": "-4242",
-                 "message": on_message, "data": data}
+    def press(self, data: str, *, sender: dict, on_message: dict | None) -> int:
+        """Queue a callback query: `sender` pressed the inline button carrying `data` under a message the bot sent
+        (None: under an inline message, which Telegram does not send along)."""
+        query = {"id": f"cbq-{next(self._query_ids)}", "from": sender, "chat_instance": "-4242", "data": data}
+        if on_message is None:
+            query["inline_message_id"] = "AgAAAInlineMsg"
+        else:
+            query["message"] = on_message
         return self._push("callback_query", query)
+
+    def raw(self, payload: object) -> int:
+        """Queue an update body as given, e.g. one python-telegram-bot cannot parse; returns its update_id."""
+        with self._changed:
+            update_id = next(self._update_ids)
+            self._updates.append({"update_id": update_id, **payload} if isinstance(payload, dict) else payload)
+            self._changed.notify_all()
+        return update_id
 
     def _message(self, sender: dict, chat: dict | None, body: dict) -> dict:
         chat = chat or private_chat(sender)
@@ -215,6 +227,10 @@ class FakeBotApi:
         if method == "getUpdates":
             return self._get_updates(params)
         with self._changed:
+            refusal = self._refusal(method, params)
+            if refusal:
+                self._record(Call(method, params, 400))
+                return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {refusal}"}
             result = self._result(method, params)
             if result is None:
                 self._record(Call(method, params, 404))
@@ -225,6 +241,16 @@ class FakeBotApi:
     def _record(self, call: Call) -> None:
         self.calls.append(call)
         self._changed.notify_all()
+
+    def _refusal(self, method: str, params: dict) -> str | None:
+        """What Telegram refuses outright (HTTP 400), as it words it."""
+        if method in ("sendMessage", "editMessageText"):
+            text = _plain(params.get("text", ""))
+            if not text.strip():
+                return "message text is empty"
+            if utf16_len(text) > 4096:
+                return "message is too long"
+        return None
 
     def _result(self, method: str, params: dict):
         if method == "getMe":
@@ -238,9 +264,7 @@ class FakeBotApi:
     def _bot_message(self, params: dict) -> dict:
         chat_id = params["chat_id"]
         message_id = params.get("message_id") or next(self._message_ids)
-        # Telegram returns the text with the HTML tags parsed away
-        plain = re.sub(r"<[^>]+>", "", params.get("text", ""))
-        plain = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+        plain = _plain(params.get("text", ""))
         message = {"message_id": message_id, "date": int(time.time()), "from": BOT_USER,
                    "chat": self._chats.get(chat_id, {"id": chat_id, "type": "private", "first_name": "读者"}),
                    "text": plain}
@@ -261,6 +285,12 @@ class FakeBotApi:
                 self._changed.wait(deadline - time.monotonic())
             batch = list(self._updates[: int(params.get("limit") or 100)])
         return 200, {"ok": True, "result": batch}
+
+
+def _plain(text: str) -> str:
+    """The text as Telegram shows it: HTML tags parsed away, entities decoded."""
+    plain = re.sub(r"<[^>]+>", "", text)
+    return plain.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
 
 
 def _decode(params: dict[str, str]) -> dict:

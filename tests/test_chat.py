@@ -20,9 +20,9 @@ from telegram import Chat, Message, MessageEntity, User
 
 from bot.answer import Answer, Candidate
 from bot.chat import (
-    ADMINS_ONLY, EDITED, FAILED, REDACTED, SLOW_DOWN, TEXT_ONLY, UNKNOWN_COMMAND, ChatMemory, FloodGate,
-    addressed_text, answer_html, article_messages, build_application, help_text, redact_in_logs, split_text,
-    telegram_length,
+    ADMINS_ONLY, ANSWER_MAX_CHARS, EDITED, FAILED, NO_MESSAGE, REDACTED, SLOW_DOWN, SOURCE_CUT, SOURCE_MAX_MESSAGES,
+    TEXT_ONLY, UNKNOWN_COMMAND, ChatMemory, FloodGate, addressed_text, answer_html, article_messages,
+    build_application, help_text, redact_in_logs, split_text, telegram_length,
 )
 from bot.cli import main
 from bot.corpus import Article, write_corpus_file
@@ -343,7 +343,7 @@ def test_reload_by_an_admin_counts_articles_and_passages_and_serves_the_new_corp
         assert (await replies(fake, READER["id"], 1))[0].params["text"].startswith(DECLINE)
         fake.message("/reload", sender=ADMIN)
         (reloaded,) = await replies(fake, ADMIN["id"], 1)
-        assert re.fullmatch(rf"已重新加载：5 篇文章，{own_engine.passage_count} 个段落，用时 \d+\.\d\d 秒。",
+        assert re.fullmatch(rf"已重新加载：5 篇文章，{own_engine.passage_count} 个句子，用时 \d+\.\d\d 秒。",
                             reloaded.params["text"])
         fake.message(LONG_QUESTION, sender=READER)
         assert (await replies(fake, READER["id"], 2))[1].params["text"] == answer_to(own_engine, LONG_QUESTION)
@@ -554,6 +554,106 @@ def test_the_token_never_appears_in_logs_or_messages(small_engine, caplog):
     assert not [c for c in fake.calls if TOKEN in str(c.params)]
 
 
+# ================================================================ hostile updates and huge texts (issue 13)
+
+
+@pytest.mark.parametrize("bad", [
+    {"message": {"message_id": 1, "text": "hi"}},  # no chat, no date
+    {"message": "not an object"},
+    {"callback_query": {"id": 5}},
+])
+def test_an_update_the_library_cannot_parse_is_skipped_logged_once_and_the_next_question_answered(
+        small_engine, caplog, bad):
+    async def scenario(fake, app):
+        skipped = fake.raw(bad)
+        fake.message(FESTIVAL, sender=READER)
+        (reply,) = await replies(fake, READER["id"], 1)
+        assert reply.params["text"] == answer_to(small_engine, FESTIVAL)
+        await asyncio.to_thread(fake.wait_fetched, skipped)
+        assert caplog.text.count(f"skipped update {skipped} that could not be read") == 1
+
+    fake = drive(small_engine, scenario)
+    assert all(c.status == 200 for c in fake.calls_of("getUpdates"))
+    assert "Traceback" not in caplog.text
+
+
+HUGE = Article(id="t-006", title="超长句子报道", byline="", text="本报讯 超长测试句子提到的磁悬浮列车" + "很长" * 3000 + "。")
+
+
+def test_an_answer_sentence_over_4096_characters_is_cut_for_display_and_sent_once():
+    engine = Engine.from_articles([*SMALL_ARTICLES, HUGE])
+    best = engine.ask("超长测试句子提到了什么列车？").best
+    assert best is not None and len(best.sentence) > 4096
+
+    async def scenario(fake, app):
+        fake.message("超长测试句子提到了什么列车？", sender=READER)
+        (reply,) = await replies(fake, READER["id"], 1)
+        shown = reply.result["text"]
+        assert telegram_length(shown) <= 4096
+        assert shown.startswith("本报讯 超长测试句子") and shown.endswith("…\n——《超长句子报道》")
+        assert telegram_length(shown.split("\n")[0]) == ANSWER_MAX_CHARS
+
+    fake = drive(engine, scenario)
+    assert [c.status for c in fake.calls_of("sendMessage")] == [200]
+
+
+def test_a_message_telegram_refuses_as_bad_is_never_sent_again(small_engine, caplog):
+    async def scenario(fake, app):
+        fake.fail("sendMessage", status=400)
+        refused = fake.message(FESTIVAL, sender=READER)
+        await settle(fake, app, refused)
+        fake.message(SCHOOLS, sender=READER)
+        assert (await replies(fake, READER["id"], 1))[0].params["text"] == answer_to(small_engine, SCHOOLS)
+
+    fake = drive(small_engine, scenario)
+    assert [c.status for c in fake.calls_of("sendMessage")] == [400, 200]
+    assert "Retrying" not in caplog.text and "retrying" not in caplog.text
+
+
+def test_source_of_a_huge_article_stops_after_the_documented_number_of_messages(small_engine):
+    huge = Article(id="t-007", title="全年大事记", byline="", text="\n".join(
+        ["本报讯 全年大事记收录了九百九十九件大事。"] + [f"第{n}件。{FILLER * 40}" for n in range(400)]))
+    engine = Engine.from_articles([*SMALL_ARTICLES, huge])
+    assert len(article_messages(huge)) > 100
+
+    async def scenario(fake, app):
+        fake.message("全年大事记收录了多少件大事？", sender=READER)
+        await replies(fake, READER["id"], 1)
+        last = fake.message("/source", sender=READER)
+        await settle(fake, app, last)
+        sent = texts(fake.messages_to(READER["id"]))
+        assert len(sent) == 1 + SOURCE_MAX_MESSAGES + 1
+        assert sent[1:-1] == article_messages(huge)[:SOURCE_MAX_MESSAGES]
+        assert sent[-1] == SOURCE_CUT.format(shown=SOURCE_MAX_MESSAGES) == "全文太长，只显示前 5 段。"
+
+    drive(engine, scenario)
+
+
+def test_a_button_pressed_without_a_message_gets_a_quiet_toast(small_engine, caplog):
+    async def scenario(fake, app):
+        pressed = fake.press("more:1", sender=READER, on_message=None)
+        await settle(fake, app, pressed)
+        (toast,) = fake.calls_of("answerCallbackQuery")
+        assert toast.params["text"] == NO_MESSAGE
+        fake.message(FESTIVAL, sender=READER)
+        assert (await replies(fake, READER["id"], 1))[0].params["text"] == answer_to(small_engine, FESTIVAL)
+
+    drive(small_engine, scenario)
+    assert "AttributeError" not in caplog.text and "failed" not in caplog.text
+
+
+def test_chat_state_is_kept_outside_ptbs_unbounded_chat_data(small_engine):
+    async def scenario(fake, app):
+        for n in range(5):
+            fake.message(FESTIVAL, sender=user(3000 + n))
+        for n in range(5):
+            await replies(fake, 3000 + n, 1)
+        assert len(app.bot_data["newsqa"].chats) == 5
+        assert not any(app.chat_data.values())
+
+    drive(small_engine, scenario)
+
+
 # ================================================================ `python -m bot telegram`, as a reader runs it
 
 
@@ -590,3 +690,54 @@ def test_newsqa_telegram_answers_refuses_reloads_and_survives_a_sticker(tmp_path
     assert code == 0, output[-3000:]
     assert f"refused /reload to user {READER['id']}" in output
     assert TOKEN not in output
+
+
+def _bot_env(fake: FakeBotApi, tmp_path, **extra) -> dict:
+    return {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "NEWSQA_TELEGRAM_BASE_URL": fake.base_url,
+            "NEWSQA_CORPUS": str(ROOT / "corpus"), "NEWSQA_SEEDS": str(tmp_path / "no-seeds"), **extra}
+
+
+def test_a_token_telegram_rejects_stops_the_start_with_one_line_and_exit_2(tmp_path):
+    with FakeBotApi("987654321:AAHanotherTokenTheServerKnows-000000") as fake:
+        done = subprocess.run([sys.executable, "-m", "bot", "telegram"], cwd=ROOT, env=_bot_env(fake, tmp_path),
+                              capture_output=True, text=True, timeout=60)
+    output = done.stdout + done.stderr
+    assert done.returncode == 2, output
+    problems = [line for line in output.splitlines() if "TELEGRAM_BOT_TOKEN" in line or "Traceback" in line]
+    assert problems == ["configuration error: Telegram rejected TELEGRAM_BOT_TOKEN: copy it again from @BotFather "
+                        "(or /revoke there for a new one)"]
+    assert TOKEN not in output and TOKEN.split(":")[1] not in output
+
+
+def test_telegram_unreachable_at_start_gives_one_line_per_retry_then_the_bot_serves(tmp_path):
+    log = tmp_path / "bot.log"
+    with FakeBotApi(TOKEN) as fake, log.open("w") as log_file:
+        fake.fail("getMe", status=502, times=2)
+        bot = subprocess.Popen([sys.executable, "-m", "bot", "telegram"], cwd=ROOT, env=_bot_env(fake, tmp_path),
+                               stdout=log_file, stderr=subprocess.STDOUT)
+        try:
+            fake.message("轨博会什么时候举行?", sender=READER)
+            assert "<b>12月8日至11日</b>" in fake.wait_messages(READER["id"], 1, timeout=60)[0].params["text"]
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            code = bot.wait(timeout=WAIT)
+    output = log.read_text(encoding="utf-8")
+    retries = [line for line in output.splitlines() if "cannot reach Telegram" in line]
+    assert code == 0 and len(retries) == 2, output
+    assert retries[0].endswith("trying again in 1 s") and retries[1].endswith("trying again in 2 s")
+    assert "Traceback" not in output and TOKEN not in output
+
+
+def test_wait_for_telegram_doubles_its_pause_and_gives_up_only_when_told(unused_port):
+    from telegram.error import NetworkError
+
+    from bot.transport import wait_for_telegram
+
+    pauses = []
+
+    async def sleep(seconds):
+        pauses.append(seconds)
+
+    with pytest.raises(NetworkError):
+        asyncio.run(wait_for_telegram(TOKEN, f"http://127.0.0.1:{unused_port}/bot", sleep=sleep, attempts=8))
+    assert pauses == [1, 2, 4, 8, 16, 32, 60]

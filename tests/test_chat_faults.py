@@ -20,6 +20,8 @@ from telegram.error import NetworkError
 from telegram.ext import ApplicationBuilder
 
 import bot.chat
+import bot.transport
+from bot.transport import SkippingUpdatesRequest
 from bot.chat import ADMINS_ONLY, build_application, redact_in_logs
 from bot.engine import Engine
 from bot.settings import Settings
@@ -80,7 +82,7 @@ class QuickTimeouts(ApplicationBuilder):
 
     def __init__(self) -> None:
         super().__init__()
-        self.read_timeout(READ_TIMEOUT).get_updates_read_timeout(READ_TIMEOUT)
+        self.read_timeout(READ_TIMEOUT)
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +104,8 @@ async def running(fake: FakeBotApi, engine: Engine):
 
 def drive(engine: Engine, scenario, monkeypatch) -> FaultyBotApi:
     monkeypatch.setattr(bot.chat, "ApplicationBuilder", QuickTimeouts)
-    monkeypatch.setattr(bot.chat, "SERVER_ERROR_PAUSE", 0.1)
+    monkeypatch.setattr(bot.chat, "SkippingUpdatesRequest", lambda: SkippingUpdatesRequest(read_timeout=READ_TIMEOUT))
+    monkeypatch.setattr(bot.transport, "SERVER_ERROR_PAUSE", 0.1)
 
     async def run(fake: FaultyBotApi) -> None:
         async with running(fake, engine) as application:
@@ -184,7 +187,7 @@ def test_sendmessage_whose_fate_is_unknown_is_not_sent_twice_and_the_bot_goes_on
     (None, 2),  # an HTTP 5xx from the server: it did not act
 ])
 def test_deliver_retries_only_what_cannot_have_arrived(monkeypatch, cause, attempts):
-    monkeypatch.setattr(bot.chat, "SERVER_ERROR_PAUSE", 0)
+    monkeypatch.setattr(bot.transport, "SERVER_ERROR_PAUSE", 0)
     made = []
 
     async def call():
@@ -196,7 +199,7 @@ def test_deliver_retries_only_what_cannot_have_arrived(monkeypatch, cause, attem
 
     async def attempt():
         with contextlib.suppress(NetworkError):
-            await bot.chat.deliver(call)
+            await bot.transport.deliver(call)
 
     asyncio.run(attempt())
     assert len(made) == attempts
