@@ -162,6 +162,10 @@ class Candidate:
     fact: str | None = None  # the span holding the asked fact, for emphasis
     why: str = ""
     article: int = -1  # the article's position in the snapshot that answered, for finding it again fast
+    date: str = ""  # the article's issue date, paper, page and the page it continues from (filled by bot/archive.py)
+    paper: str = ""
+    page: str = ""
+    continues: str = ""
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from .corpus import Article, CorpusError
 from .engine import Engine
 from .replies import (
     ARTICLE_GONE, BUILT_FROM_SEEDS, NO_LAST_ANSWER, NOTHING_MORE, RELOAD_FAILED, RELOADED, decline_text,
-    example_questions, source_line,
+    answer_text, example_questions, source_line,
 )
 from .sessions import Sessions
 from .settings import Settings, SettingsError
@@ -92,7 +92,8 @@ def clip(text: str, limit: int) -> str:
 
 def answer_html(candidate: Candidate) -> str:
     """The candidate sentence with its fact in bold, then its source line; everything else escaped."""
-    sentence, fact = clip(candidate.sentence, ANSWER_MAX_CHARS), candidate.fact
+    sentence, fact = answer_text(candidate)
+    sentence = clip(sentence, ANSWER_MAX_CHARS)
     start = sentence.find(fact) if fact else -1
     if start < 0:
         body = escape(sentence)

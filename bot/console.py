@@ -10,7 +10,7 @@ from .corpus import CorpusError
 from .engine import Engine
 from .replies import (
     ARTICLE_GONE, BUILT_FROM_SEEDS, NO_LAST_ANSWER, NOTHING_MORE, RELOAD_FAILED, RELOADED, decline_text,
-    example_questions, source_line,
+    cited_answer, example_questions, source_line,
 )
 
 PROMPT = "问> "
@@ -26,7 +26,7 @@ def format_answer(result: Answer, example: str) -> str:
     if result.declined or not result.candidates:
         return decline_text(result, MAX_QUESTION_CHARS, example)
     best = result.candidates[0]
-    return f"{best.sentence}\n{source_line(best)}"
+    return cited_answer(best)
 
 
 class ConsoleSession:
@@ -76,7 +76,7 @@ class ConsoleSession:
         else:
             candidate = self.last.candidates[self.shown]
             self.shown += 1
-            self.say(f"{candidate.sentence}\n{source_line(candidate)}")
+            self.say(cited_answer(candidate))
 
     def source(self) -> None:
         if self.last is None or self.last.best is None:
@@ -135,6 +135,10 @@ def answer_record(question: str, result: Answer) -> dict:
         "candidates": [c.sentence for c in result.candidates[:3]] if best else [],
         "title": best.title if best else None,
         "byline": best.byline if best else None,
+        "date": (best.date or None) if best else None,
+        "paper": (best.paper or None) if best else None,
+        "page": (best.page or None) if best else None,
+        "citation": source_line(best).removeprefix("——") if best else None,
         "score": best.score if best else None,
         "declined": result.declined,
         "reason": result.reason,

@@ -16,7 +16,7 @@ from .pages import PAPERS_FILE, PageMeta, Papers, PapersError, is_iso_date, pape
 from .text import CJK_RE, ends_sentence, join_broken, normalize
 
 REQUIRED_FIELDS = ("id", "title", "text")
-OPTIONAL_FIELDS = ("byline", "source", "kicker", "dateline", "date", "paper", "page")
+OPTIONAL_FIELDS = ("byline", "source", "kicker", "dateline", "date", "paper", "page", "continues")
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class Article:
     date: str = ""  # the date, ISO YYYY-MM-DD
     paper: str = ""  # the newspaper's name: 株洲日报
     page: str = ""  # the page as the paper numbers it: A2, 3, e0004
+    continues: str = ""  # the page this piece is continued from (上接A1版 → A1)
 
     @property
     def paragraphs(self) -> list[str]:

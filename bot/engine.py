@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .answer import Answer, answer
+from .archive import place_in_time
 from .cache import load_knowledge
 from .corpus import Article, CorpusError, build_corpus
 from .knowledge import Knowledge, build_knowledge
@@ -41,7 +42,8 @@ class Engine:
         return cls(build_knowledge(articles))
 
     def ask(self, question: str) -> Answer:
-        return answer(self.knowledge, question)
+        knowledge = self.knowledge  # one snapshot for the whole question, even if a reload swaps it meanwhile
+        return place_in_time(knowledge, question, lambda text: answer(knowledge, text))
 
     def reload(self) -> ReloadReport:
         """Re-read the corpus (and seeds not yet built); on CorpusError the current snapshot stays in place."""

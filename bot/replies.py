@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from .answer import Answer, Candidate
+from .dates import with_dates
+from .pages import date_label, page_label
 from .knowledge import ABBREVIATION_RE
 
 DECLINE = "抱歉，语料里没有找到能回答这个问题的句子。"
@@ -19,8 +21,24 @@ BUILT_FROM_SEEDS = "新建语料文件：{files}"
 
 
 def source_line(candidate: Candidate) -> str:
+    """The citation under an answer: ——《headline》 paper date page（byline）; a continued piece says so (接A1版)."""
+    continued = f"(接{page_label(candidate.continues)})" if candidate.continues else ""
+    where = " ".join(p for p in (candidate.paper, date_label(candidate.date) if candidate.date else "",
+                                 page_label(candidate.page)) if p)
     byline = f"（{candidate.byline}）" if candidate.byline else ""
-    return f"——《{candidate.title}》{byline}"
+    return f"——《{candidate.title}》{continued}" + (f" {where}" if where else "") + byline
+
+
+def answer_text(candidate: Candidate) -> tuple[str, str | None]:
+    """The sentence and its fact as readers see them: relative time words with the absolute date beside them
+    (昨天(11月30日)上午) when the article has a date."""
+    fact = with_dates(candidate.fact, candidate.date) if candidate.fact else candidate.fact
+    return with_dates(candidate.sentence, candidate.date), fact
+
+
+def cited_answer(candidate: Candidate) -> str:
+    """A candidate as the console shows it: the sentence (dates beside relative time words), then its citation."""
+    return f"{answer_text(candidate)[0]}\n{source_line(candidate)}"
 
 
 def decline_text(answer: Answer, limit: int, example: str) -> str:

@@ -64,6 +64,13 @@ def test_answer_html_bolds_the_fact_and_escapes_everything_else():
     assert text == "A&lt;B &amp; C 在<b>12月8日</b>举行。\n——《&lt;新闻&gt;》（记者/乙）"
 
 
+def test_answer_html_dates_relative_words_in_the_bold_fact_and_cites_paper_and_date():
+    dated = Candidate(sentence="昨天上午,株洲市档案学会成立。", article_id="a-1", title="株洲市档案学会 昨成立",
+                      byline="记者/何春林", score=1.0, fact="昨天上午", date="2021-12-01", paper="株洲日报")
+    assert answer_html(dated) == ("<b>昨天(11月30日)上午</b>,株洲市档案学会成立。\n"
+                                  "——《株洲市档案学会 昨成立》 株洲日报 2021年12月1日（记者/何春林）")
+
+
 def test_answer_html_without_a_fact_in_the_sentence_only_escapes():
     assert answer_html(candidate("x<y", fact="不在句中", byline="")) == "x&lt;y\n——《标题》"
     assert answer_html(candidate("x<y", fact=None, byline="")) == "x&lt;y\n——《标题》"
@@ -264,7 +271,7 @@ def test_a_question_gets_the_sentence_with_the_fact_in_bold_and_its_headline(see
         assert reply.params["parse_mode"] == "HTML"
         assert reply.params["text"] == (
             "<b>12月8日至11日</b>,2021中国国际轨道交通和装备制造产业博览会(以下简称“轨博会”)将在株洲举行。\n"
-            "——《2021 轨博会下周在株举行》（记者/任远）")
+            "——《2021 轨博会下周在株举行》 株洲日报 2021年12月1日（记者/任远）")
         assert button(reply, "下一句").startswith("more:") and button(reply, "原文").startswith("source:")
 
     drive(seed_engine, scenario)

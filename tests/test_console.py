@@ -19,7 +19,7 @@ from bot.replies import NO_LAST_ANSWER, NOTHING_MORE
 ROOT = Path(__file__).resolve().parent.parent
 RAIL = "轨博会什么时候举行?"
 RAIL_DATES = "12月8日至11日"
-RAIL_SOURCE = "——《2021 轨博会下周在株举行》（记者/任远）"
+RAIL_SOURCE = "——《2021 轨博会下周在株举行》 株洲日报 2021年12月1日（记者/任远）"
 OLYMPICS = "北京冬奥会什么时候开幕?"
 DECLINE = "抱歉，语料里没有找到能回答这个问题的句子。"
 
@@ -46,7 +46,7 @@ def test_more_walks_the_candidates_then_says_there_are_no_more(seed_engine):
     printed = converse(seed_engine, RAIL, *["/more"] * len(candidates))
     expected = [candidates[0].sentence, RAIL_SOURCE]
     for candidate in candidates[1:]:
-        expected += [candidate.sentence, f"——《{candidate.title}》（{candidate.byline}）"]
+        expected += [candidate.sentence, f"——《{candidate.title}》 株洲日报 2021年12月1日（{candidate.byline}）"]
     assert printed == expected + [NOTHING_MORE]
 
 
