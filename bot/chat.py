@@ -26,12 +26,14 @@ from telegram.ext import (
 
 from .answer import MAX_QUESTION_CHARS, Answer, Candidate
 from .corpus import Article, CorpusError
+from .dialogue import Asked, Conversation
 from .engine import Engine
 from .replies import (
-    ARTICLE_GONE, BUILT_FROM_SEEDS, NO_LAST_ANSWER, NOTHING_MORE, RELOAD_FAILED, RELOADED, decline_text,
-    answer_text, example_questions, source_line,
+    ARTICLE_GONE, BUILT_FROM_SEEDS, NO_LAST_ANSWER, NOTHING_MORE, RELOAD_FAILED, RELOADED, WRONG_TELEGRAM,
+    answer_text, decline_text, example_questions, small_talk_reply, source_line,
 )
 from .sessions import Sessions
+from .smalltalk import asks_something, small_talk
 from .settings import Settings, SettingsError
 from .transport import (
     REDACTED, SkippingUpdatesRequest, TokenRejected, deliver, rate_limiter, redact_in_logs, wait_for_telegram,
@@ -195,40 +197,6 @@ def addressed_text(message: Message, bot_username: str, bot_id: int) -> str | No
 # ---------------------------------------------------------------- state kept between updates
 
 
-@dataclass
-class Asked:
-    """One answered question and how many of its candidates the chat has seen."""
-
-    answer: Answer
-    shown: int = 1
-    told_end: bool = False  # 下一句 past the last candidate is answered in the chat once, then by a toast
-
-    def next(self) -> Candidate | None:
-        if self.shown >= len(self.answer.candidates):
-            return None
-        self.shown += 1
-        return self.answer.candidates[self.shown - 1]
-
-
-class ChatMemory:
-    """A chat's recent answers, numbered, so /more, /source and the buttons under older answers know their question."""
-
-    KEEP = 8
-
-    def __init__(self) -> None:
-        self.asked: dict[int, Asked] = {}
-        self.latest = 0
-
-    def remember(self, answer: Answer) -> int:
-        self.latest += 1
-        self.asked[self.latest] = Asked(answer)
-        self.asked.pop(self.latest - self.KEEP, None)
-        return self.latest
-
-    def get(self, number: int | None = None) -> Asked | None:
-        return self.asked.get(self.latest if number is None else number)
-
-
 class Stats:
     """Questions answered and declined since start, and the latest answer latencies for a median."""
 
@@ -300,7 +268,7 @@ class Service:
     admin_ids: frozenset[int]
     flood: FloodGate
     stats: Stats = field(default_factory=Stats)
-    chats: Sessions[ChatMemory] = field(default_factory=lambda: Sessions(ChatMemory))
+    chats: Sessions[Conversation] = field(default_factory=lambda: Sessions(Conversation))
 
 
 SERVICE = "newsqa"
@@ -310,7 +278,7 @@ def _service(context: ContextTypes.DEFAULT_TYPE) -> Service:
     return context.bot_data[SERVICE]
 
 
-def _memory(update: Update, context: ContextTypes.DEFAULT_TYPE) -> ChatMemory:
+def _memory(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Conversation:
     # not ptb's chat_data, which keeps every chat forever: Sessions forgets idle chats (bot/sessions.py)
     return _service(context).chats.get(update.effective_chat.id)
 
@@ -393,10 +361,21 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A text message: answered in private chats, in groups only when it mentions or replies to the bot."""
+    """A text message: answered in private chats, in groups only when it mentions or replies to the bot.
+
+    In a group, a reply to the bot that asks nothing (哈哈, 谢谢, 不错) is conversation among people: left alone.
+    """
     text = addressed_text(update.effective_message, context.bot.username, context.bot.id)
-    if text is not None:
-        await answer_question(update, context, text)
+    if text is None:
+        return
+    if update.effective_chat.type != ChatType.PRIVATE and not _mentions_bot(update.effective_message, context):
+        if not asks_something(text):
+            return
+    await answer_question(update, context, text)
+
+
+def _mentions_bot(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    return f"@{context.bot.username}".lower() in (message.text or "").lower()
 
 
 async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -498,15 +477,20 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, te
     if not await admitted(update, context):
         return
     service = _service(context)
+    kind = small_talk(text)
+    if kind is not None:
+        await say(update, context, small_talk_reply(kind, _example(service.engine), WRONG_TELEGRAM))
+        return
+    conversation = _memory(update, context)
+    asked = conversation.question_for(text, service.engine.knowledge.tokenizer.tagged)  # a follow-up made whole
     started = time.perf_counter()
-    result = await asyncio.to_thread(service.engine.ask, text)  # CPU work off the event loop
+    result = await asyncio.to_thread(service.engine.ask, asked)  # CPU work off the event loop
     service.stats.record(result, time.perf_counter() - started)
     if result.best is None:
         await say(update, context, decline_text(result, MAX_QUESTION_CHARS, _example(service.engine)))
         return
-    memory = _memory(update, context)
-    number = memory.remember(result)
-    await send_html(update, context, answer_html(result.best), _buttons(number, memory.get(number)))
+    number = conversation.remember(text, asked, result)
+    await send_html(update, context, answer_html(result.best), _buttons(number, conversation.get(number)))
 
 
 async def send_more(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int | None) -> None:
@@ -536,8 +520,7 @@ async def send_source(update: Update, context: ContextTypes.DEFAULT_TYPE, number
     if asked is None:
         await say(update, context, NO_LAST_ANSWER if number is None else OLD_QUESTION)
         return
-    candidates = asked.answer.candidates
-    candidate = candidates[min(asked.shown - 1 if index is None else index, len(candidates) - 1)]
+    candidate = asked.candidate(index)
     article = _service(context).engine.knowledge.find_article(candidate.article, candidate.article_id)
     if article is None:
         await say(update, context, ARTICLE_GONE)

@@ -7,11 +7,13 @@ from typing import TextIO
 
 from .answer import MAX_QUESTION_CHARS, Answer
 from .corpus import CorpusError
+from .dialogue import Conversation
 from .engine import Engine
 from .replies import (
-    ARTICLE_GONE, BUILT_FROM_SEEDS, NO_LAST_ANSWER, NOTHING_MORE, RELOAD_FAILED, RELOADED, decline_text,
-    cited_answer, example_questions, source_line,
+    ARTICLE_GONE, BUILT_FROM_SEEDS, NO_LAST_ANSWER, NOTHING_MORE, RELOAD_FAILED, RELOADED, WRONG_CONSOLE, cited_answer,
+    decline_text, example_questions, small_talk_reply, source_line,
 )
+from .smalltalk import small_talk
 
 PROMPT = "问> "
 HELP = """直接输入中文问题，回车提问。命令：
@@ -30,13 +32,12 @@ def format_answer(result: Answer, example: str) -> str:
 
 
 class ConsoleSession:
-    """One reader's conversation: remembers the last answer for /more and /source."""
+    """One reader's conversation (bot/dialogue.py, as on Telegram): follow-ups, /more and /source of the last answer."""
 
     def __init__(self, engine: Engine, out: TextIO):
         self.engine = engine
         self.out = out
-        self.last: Answer | None = None
-        self.shown = 0
+        self.conversation = Conversation()
 
     def say(self, text: str) -> None:
         self.out.write(text + "\n")
@@ -55,8 +56,14 @@ class ConsoleSession:
             else:
                 handler()
             return True
-        result = self.engine.ask(text)
-        self.last, self.shown = result, 1  # /more and /source always speak of the latest question
+        kind = small_talk(text)
+        if kind is not None:
+            self.say(small_talk_reply(kind, self.example(), WRONG_CONSOLE))
+            return True
+        question = self.conversation.question_for(text, self.engine.knowledge.tokenizer.tagged)
+        result = self.engine.ask(question)
+        if not result.declined:  # a decline keeps the last answer for /more and /source
+            self.conversation.remember(text, question, result)
         # only a decline shows an example question: not worth making for every answer
         self.say(format_answer(result, self.example() if result.declined else ""))
         return True
@@ -69,21 +76,23 @@ class ConsoleSession:
         self.say(f"语料：{self.engine.article_count} 篇文章，{self.engine.passage_count} 个句子。例如：{self.example()}")
 
     def more(self) -> None:
-        if self.last is None:
+        asked = self.conversation.get()
+        if asked is None:
             self.say(NO_LAST_ANSWER)
-        elif self.last.declined or self.shown >= len(self.last.candidates):
+            return
+        candidate = asked.next()
+        if candidate is None:
             self.say(NOTHING_MORE)
         else:
-            candidate = self.last.candidates[self.shown]
-            self.shown += 1
             self.say(cited_answer(candidate))
 
     def source(self) -> None:
-        if self.last is None or self.last.best is None:
+        asked = self.conversation.get()
+        if asked is None:
             self.say(NO_LAST_ANSWER)
             return
-        best = self.last.best
-        article = self.engine.knowledge.find_article(best.article, best.article_id)
+        shown = asked.candidate()
+        article = self.engine.knowledge.find_article(shown.article, shown.article_id)
         if article is None:
             self.say(ARTICLE_GONE)
             return

@@ -68,3 +68,18 @@ def example_questions(articles) -> list[str]:
         if len(examples) >= 2:
             break
     return examples[:2] or ["这份报纸讲了什么？"]
+
+
+SMALL_TALK = {
+    "thanks": "不客气！还有想知道的，直接问我。",
+    "greeting": "你好！我回答报纸上的事，用中文直接提问就行，例如：{example}",
+    "laughter": "😄 还有什么想问的，尽管问。",
+    "ok": "好的。有问题随时问我。",
+}
+WRONG_TELEGRAM = "抱歉答错了。请点那条答案下面的 👎 告诉我，管理员会看到并改正；点“下一句”可以看其他候选句子。"
+WRONG_CONSOLE = "抱歉答错了。输入 /bad 记下这个错误，管理员会看到并改正；输入 /more 可以看下一个候选句子。"
+
+
+def small_talk_reply(kind: str, example: str, wrong: str) -> str:
+    """The short reply to small talk (bot/smalltalk.py); `wrong` says how this front end takes feedback."""
+    return wrong if kind == "wrong" else SMALL_TALK[kind].format(example=example)

@@ -21,13 +21,14 @@ from telegram import Chat, Message, MessageEntity, User
 from bot.answer import Answer, Candidate
 from bot.chat import (
     ADMINS_ONLY, ANSWER_MAX_CHARS, EDITED, FAILED, NO_MESSAGE, REDACTED, SLOW_DOWN, SOURCE_CUT, SOURCE_MAX_MESSAGES,
-    TEXT_ONLY, UNKNOWN_COMMAND, ChatMemory, FloodGate, addressed_text, answer_html, article_messages,
+    TEXT_ONLY, UNKNOWN_COMMAND, FloodGate, addressed_text, answer_html, article_messages,
     build_application, help_text, redact_in_logs, split_text, telegram_length,
 )
 from bot.cli import main
 from bot.corpus import Article, write_corpus_file
+from bot.dialogue import KEEP, Conversation
 from bot.engine import Engine
-from bot.replies import DECLINE, DECLINE_HINT, NO_LAST_ANSWER, NOTHING_MORE, example_questions
+from bot.replies import DECLINE, DECLINE_HINT, NO_LAST_ANSWER, NOTHING_MORE, WRONG_TELEGRAM, example_questions
 from bot.settings import Settings
 from conftest import ROOT, SMALL_ARTICLES
 from fake_bot_api import BOT_USER, FakeBotApi, group_chat, polling, replies, settle, user
@@ -123,14 +124,14 @@ def test_flood_gate_admits_the_limit_warns_once_then_stays_quiet_until_the_windo
     assert at(70)[0]
 
 
-def test_chat_memory_walks_the_candidates_and_forgets_old_questions():
+def test_conversation_walks_the_candidates_and_forgets_old_questions():
     answer = Answer(question="q", kind="time", candidates=(candidate("一。"), candidate("二。")), declined=False)
-    memory = ChatMemory()
-    first = memory.remember(answer)
+    memory = Conversation()
+    first = memory.remember("q", "q", answer)
     assert memory.get().next().sentence == "二。"
     assert memory.get(first).next() is None
-    for _ in range(ChatMemory.KEEP):
-        memory.remember(answer)
+    for _ in range(KEEP):
+        memory.remember("q", "q", answer)
     assert memory.get(first) is None
     assert memory.get() is memory.get(memory.latest)
 
@@ -559,6 +560,76 @@ def test_the_token_never_appears_in_logs_or_messages(small_engine, caplog):
     assert REDACTED in caplog.text  # the library did log request URLs; they were scrubbed
     assert TOKEN not in caplog.text
     assert not [c for c in fake.calls if TOKEN in str(c.params)]
+
+
+# ================================================================ talking to the bot (issue 11)
+
+
+def test_thanks_greetings_and_wrong_answers_get_a_fitting_reply_not_a_decline(seed_engine):
+    example = example_questions(seed_engine.knowledge.articles)[0]
+
+    async def scenario(fake, app):
+        for n, text in enumerate(("谢谢", "你好！", "答错了", "哈哈哈"), start=1):
+            fake.message(text, sender=READER)
+            await replies(fake, READER["id"], n)
+        sent = texts(fake.messages_to(READER["id"]))
+        assert sent == ["不客气！还有想知道的，直接问我。", f"你好！我回答报纸上的事，用中文直接提问就行，例如：{example}",
+                        WRONG_TELEGRAM, "😄 还有什么想问的，尽管问。"]
+
+    drive(seed_engine, scenario)
+
+
+def test_a_follow_up_question_is_answered_about_the_previous_topic(seed_engine):
+    place = answer_html(seed_engine.ask("轨博会在哪举行？").best)
+    assert "株洲" in place
+
+    async def scenario(fake, app):
+        fake.message("轨博会什么时候举行？", sender=READER)
+        (when,) = await replies(fake, READER["id"], 1)
+        assert "<b>12月8日至11日</b>" in when.params["text"]
+        fake.message("那它在哪举行？", sender=READER)
+        assert (await replies(fake, READER["id"], 2))[1].params["text"] == place
+        fake.message("那签约了几个？", sender=READER)
+        assert "签约项目23个" in (await replies(fake, READER["id"], 3))[2].result["text"]
+        fake.message("那北京冬奥会什么时候开幕？", sender=READER)  # a topic of its own: not about 轨博会
+        assert (await replies(fake, READER["id"], 4))[3].params["text"].startswith(DECLINE)
+
+    drive(seed_engine, scenario)
+
+
+def test_in_a_group_a_reply_to_the_bot_that_asks_nothing_is_left_alone(seed_engine):
+    async def scenario(fake, app):
+        fake.message("@newsqa_test_bot 轨博会什么时候举行？", sender=READER, chat=GROUP)
+        (answer,) = await replies(fake, GROUP["id"], 1)
+        fake.message("哈哈", sender=READER, chat=GROUP, reply_to=answer.result)
+        fake.message("谢谢", sender=ADMIN, chat=GROUP, reply_to=answer.result)
+        fake.message("这个活动不错", sender=READER, chat=GROUP, reply_to=answer.result)
+        fake.message("那它在哪举行？", sender=READER, chat=GROUP, reply_to=answer.result)
+        (_, place) = await replies(fake, GROUP["id"], 2)
+        assert "株洲" in place.params["text"]
+        last = fake.message("@newsqa_test_bot 谢谢", sender=READER, chat=GROUP)
+        await settle(fake, app, last)
+        assert texts(fake.messages_to(GROUP["id"]))[2:] == ["不客气！还有想知道的，直接问我。"]
+
+    drive(seed_engine, scenario)
+
+
+def test_next_sentence_past_the_last_candidate_says_so_once(small_engine):
+    question = "湘音节门票最低多少钱？"
+
+    async def scenario(fake, app):
+        fake.message(question, sender=READER)
+        (first,) = await replies(fake, READER["id"], 1)
+        for count in (2, 3, 4):  # one at a time: concurrent replies may overtake each other
+            fake.press(button(first, "下一句"), sender=READER, on_message=first.result)
+            await replies(fake, READER["id"], count)
+        last = fake.press(button(first, "下一句"), sender=READER, on_message=first.result)
+        await settle(fake, app, last)
+        sent = texts(fake.messages_to(READER["id"]))
+        assert len(sent) == 4 and sent[-1] == NOTHING_MORE
+        assert len(fake.calls_of("answerCallbackQuery")) == 4  # every press answered: no spinning button
+
+    drive(small_engine, scenario)
 
 
 # ================================================================ hostile updates and huge texts (issue 13)

@@ -14,7 +14,7 @@ import pytest
 from bot.console import run_repl
 from bot.corpus import Article, write_corpus_file
 from bot.engine import Engine
-from bot.replies import NO_LAST_ANSWER, NOTHING_MORE
+from bot.replies import NO_LAST_ANSWER, NOTHING_MORE, WRONG_CONSOLE
 
 ROOT = Path(__file__).resolve().parent.parent
 RAIL = "轨博会什么时候举行?"
@@ -61,9 +61,12 @@ def test_more_and_source_before_any_question(seed_engine):
     assert converse(seed_engine, "/more", "/source") == [NO_LAST_ANSWER, NO_LAST_ANSWER]
 
 
-def test_more_and_source_after_a_decline_do_not_fall_back_to_an_older_answer(seed_engine):
-    printed = converse(seed_engine, RAIL, OLYMPICS, "/more", "/source")
-    assert printed[-2:] == [NOTHING_MORE, NO_LAST_ANSWER]
+def test_more_and_source_keep_the_last_answer_across_declines_and_empty_lines(seed_engine):
+    candidates = seed_engine.ask(RAIL).candidates
+    printed = converse(seed_engine, RAIL, OLYMPICS, "", "/more", "/source")
+    assert printed[2] == DECLINE and printed[4].startswith("请输入一个问题")
+    assert printed[5:7] == [candidates[1].sentence, f"——《{candidates[1].title}》（{candidates[1].byline}）"]
+    assert printed[7] == f"《{candidates[1].title}》（{candidates[1].byline}）"  # the article of the sentence shown
 
 
 def test_help_lists_the_commands_and_the_corpus(seed_engine):
@@ -207,3 +210,21 @@ def test_terminal_prompt_history_and_ctrl_d(terminal):
 def test_terminal_ctrl_c_leaves_cleanly(terminal):
     terminal.sendintr()
     _expect_clean_exit(terminal)
+
+
+# ---------------------------------------------------------------- talking: small talk and follow-ups, as on Telegram
+
+
+def test_small_talk_gets_a_short_reply_not_a_decline(seed_engine):
+    printed = converse(seed_engine, "谢谢", "答错了", "你好")
+    assert printed[0] == "不客气！还有想知道的，直接问我。"
+    assert printed[1] == WRONG_CONSOLE and "/bad" in printed[1]
+    assert printed[2].startswith("你好！") and DECLINE not in printed
+
+
+def test_a_follow_up_is_answered_about_the_previous_question_and_a_new_topic_starts_afresh(seed_engine):
+    printed = converse(seed_engine, RAIL, "那它在哪举行？", "那签约了几个？", OLYMPICS)
+    assert printed[0:2] == [seed_engine.ask(RAIL).sentence, RAIL_SOURCE]
+    assert "在株洲举行" in printed[2]
+    assert "签约项目23个" in printed[4]
+    assert printed[6] == DECLINE
