@@ -14,7 +14,7 @@ import pytest
 from bot.console import run_repl
 from bot.corpus import Article, write_corpus_file
 from bot.engine import Engine
-from bot.replies import NO_LAST_ANSWER, NOTHING_MORE, WRONG_CONSOLE
+from bot.replies import NO_LAST_ANSWER, NOTHING_MORE, WRONG_CONSOLE, cited_answer
 
 ROOT = Path(__file__).resolve().parent.parent
 RAIL = "轨博会什么时候举行?"
@@ -65,7 +65,7 @@ def test_more_and_source_keep_the_last_answer_across_declines_and_empty_lines(se
     candidates = seed_engine.ask(RAIL).candidates
     printed = converse(seed_engine, RAIL, OLYMPICS, "", "/more", "/source")
     assert printed[2] == DECLINE and printed[4].startswith("请输入一个问题")
-    assert printed[5:7] == [candidates[1].sentence, f"——《{candidates[1].title}》（{candidates[1].byline}）"]
+    assert printed[5:7] == cited_answer(candidates[1]).split("\n")
     assert printed[7] == f"《{candidates[1].title}》（{candidates[1].byline}）"  # the article of the sentence shown
 
 
