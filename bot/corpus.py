@@ -12,6 +12,9 @@ from pathlib import Path
 
 import jieba
 
+from .layout import (
+    BYLINE_LINE_RE, DATELINE_RE, NAMES_LINE_RE, TRAILING_BYLINE_RE, breaks_a_word, dateline_parts, is_headline, page_items,
+)
 from .pages import PAPERS_FILE, PageMeta, Papers, PapersError, is_iso_date, paper_from_dateline, parse_header
 from .text import CJK_RE, ends_sentence, join_broken, normalize
 
@@ -135,13 +138,14 @@ def write_corpus_file(path: Path, articles: list[Article]) -> None:
 
 # ---------------------------------------------------------------- seed pages → articles
 
-DATELINE_RE = re.compile(
-    r"^(?P<dateline>[^()\s]{0,24}?讯)?\s*\((?P<byline>(?:本报|特约|见习)?(?:记者|通讯员|实习生|摄影)[^()]*)\)\s*"
-)
-CONTINUATION_RE = re.compile(r"^(◀+|▶+)?\s*(上接|下转|接上|转下)\s*[A-Za-z]?\d+\s*版")
+# ◀◀ 上接A1版 opens a piece continued from another page; 下转A3版▶▶ ends one continued on another
+CONTINUATION_RE = re.compile(r"^[◀▶◄►<>]*\s*(?:上接|接上|承上|上接第|接第)\s*(?:第\s*)?(?P<page>[A-Za-z]?\d+)\s*[版版]\s*[◀▶◄►<>]*")
+CONTINUED_TO_RE = re.compile(r"\s*[(（]?\s*[◀▶◄►<>]*\s*(?:下转|转下|轉下|下轉)\s*(?:第\s*)?(?P<page>[A-Za-z]?\d+)\s*版\s*[)）]?[◀▶◄►<>]*\s*$")
+# 编者按, 记者手记: labels of a part of an article, never its headline
+LABEL_RE = re.compile(r"^(?:编者按|編者按|编者的话|编后|编后语|记者手记|记者观察|短评|相关链接|链接|背景|小贴士|延伸阅读|内容)$")
+CREDIT_LINE_RE = re.compile(r"^[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4})*\s*\(\s*\d{4}[.\-/年]\d{1,2}[.\-/月]\d{1,2}日?\s*\)$")
 NOTICE_TITLE_RE = re.compile(r"声明|公告|启事|通告|告知书|作废")
-LIST_ITEM_RE = re.compile(r"^[·•●▪◆\-]")
-HEADLINE_MAX_CHARS = 40
+LIST_ITEM_RE = re.compile(r"^[·•●▪◆★\-]")
 REPEAT_MIN_CHARS = 25  # a shared run this long inside one article is a reprint, not a coincidence
 
 
@@ -156,6 +160,7 @@ class BuildReport:
     continuation_pieces: int = 0
     stray_latin: list[str] = field(default_factory=list)
     pages: list[tuple[PageMeta, str]] = field(default_factory=list)  # each page's metadata and where it came from
+    found: list[str] = field(default_factory=list)  # one line per article: headline, continuation, byline, size
 
     def lines(self) -> list[str]:
         out = [f"{self.source}: {self.articles} articles"]
@@ -172,7 +177,7 @@ class BuildReport:
         ]
         if self.stray_latin:
             out.append(f"  stray Latin words left in Chinese text: {', '.join(self.stray_latin)}")
-        return out
+        return out + [f"  - {line}" for line in self.found]
 
 
 @dataclass
@@ -183,6 +188,8 @@ class _Draft:
     dateline: str = ""
     paragraphs: list[str] = field(default_factory=list)
     dangling: bool = False  # the last paragraph stops mid-sentence: its rest is printed elsewhere
+    continues: str = ""  # the page this piece is continued from
+    continued_to: str = ""  # the page it goes on to
 
     def add(self, block: str, *, subhead: bool = False) -> None:
         if self.dangling:
@@ -190,52 +197,6 @@ class _Draft:
         else:
             self.paragraphs.append(block)
         self.dangling = not subhead and not ends_sentence(self.paragraphs[-1])
-
-
-def _blocks(raw: str, report: BuildReport) -> list[str | PageMeta]:
-    """Paragraph blocks separated by blank lines (lines inside a block are one paragraph), and the page headers
-    between them as PageMeta."""
-    items: list[str | PageMeta] = []
-    lines: list[str] = []
-
-    def close() -> None:
-        if lines:
-            text = lines[0]
-            for line in lines[1:]:
-                text = join_broken(text, line)
-            report.lines_rejoined += len(lines) - 1
-            items.append(text)
-            lines.clear()
-
-    for raw_line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = normalize(raw_line)
-        if not line:
-            close()
-            continue
-        header = parse_header(line)
-        if header is None:
-            lines.append(line)
-            continue
-        close()
-        items.append(header[0])
-        if header[1]:
-            lines.append(header[1])
-    close()
-    return items
-
-
-def _is_headline(block: str) -> bool:
-    return (
-        2 <= len(block) <= HEADLINE_MAX_CHARS
-        and "。" not in block
-        and block.count(",") <= 1
-        and block.count("“") == block.count("”")
-        and not ends_sentence(block)
-        and block[-1] not in ",、"
-        and not DATELINE_RE.match(block)
-        and not LIST_ITEM_RE.match(block)
-        and CJK_RE.search(block) is not None
-    )
 
 
 def _main_headline(lines: list[str]) -> int:
@@ -280,17 +241,6 @@ class _Similarity:
         return sum(self.idf(g) for g in grams if g in have) / total
 
 
-def _breaks_a_word(left: str, right: str) -> bool:
-    """True when a word runs across the break (勇|敢地闯): the right block continues the left one."""
-    tail, head = left[-6:], right[:6]
-    position = 0
-    for word in jieba.lcut(tail + head, HMM=False):
-        if position < len(tail) < position + len(word) and all(CJK_RE.match(c) for c in word):
-            return True
-        position += len(word)
-    return False
-
-
 def _drop_repeats(block: str, article_text: str, report: BuildReport) -> str:
     """Remove runs of block that the article already printed (OCR pages repeat passages)."""
     if len(block) < REPEAT_MIN_CHARS or not article_text:
@@ -318,7 +268,9 @@ def parse_seed(raw: str, source: str, file_meta: tuple[PageMeta, str] = (PageMet
     """Split one raw OCR page into articles, repairing broken lines, jumped columns and repeats; page headers give
     each article its paper, date and page (file_meta, from the file name, fills what they leave out)."""
     report = BuildReport(source=source)
-    items = _blocks(raw, report)
+    counts: dict = {}
+    items = page_items(raw, counts)
+    report.lines_rejoined += counts.get("lines_rejoined", 0)
     blocks = [item for item in items if isinstance(item, str)]
     similarity = _Similarity(blocks)
     meta_at = _page_meta(items, file_meta, report)
@@ -333,46 +285,88 @@ def parse_seed(raw: str, source: str, file_meta: tuple[PageMeta, str] = (PageMet
                 current.meta = meta_at[i]  # a record line between a headline and its text (刊发日期, 作者)
             else:
                 current, following_jumps = None, False  # a new page: nothing runs on from the page before
-        if CONTINUATION_RE.match(block):
-            current = _Draft(headlines=[block], meta=meta_at[i])
+        if match := CONTINUATION_RE.match(block):
+            current = _Draft(headlines=[], meta=meta_at[i], continues=match.group("page").upper())
             drafts.append(current)
             report.continuation_pieces += 1
             following_jumps = False
+            block = block[match.end():].strip()
             i += 1
+            if block:
+                current.add(block)
             continue
-        if _is_headline(block):
+        if match := CONTINUED_TO_RE.search(block):
+            if current is not None:
+                current.continued_to = match.group("page").upper()
+                current.dangling = False  # its rest is on that page, not in the next block
+            block = block[:match.start()].strip()
+            if not block:
+                i += 1
+                continue
+        if byline := BYLINE_LINE_RE.match(block):
+            if current is not None and not current.byline:
+                current.byline = byline.group("byline")  # 本报记者 何黄彪 on a line of its own
+                i += 1
+                continue
+        if CREDIT_LINE_RE.match(block) or (current is not None and not current.paragraphs and _same(block, current)):
+            i += 1  # 徐教连 (1994.02.01), or the headline printed again: record furniture
+            continue
+        if is_headline(block) and not LABEL_RE.match(block):
             run_end = i
-            while run_end < len(blocks) and _is_headline(blocks[run_end]) and not CONTINUATION_RE.match(blocks[run_end]):
+            while (run_end < len(blocks) and is_headline(blocks[run_end]) and not CONTINUATION_RE.match(blocks[run_end])
+                   and not LABEL_RE.match(blocks[run_end]) and not CREDIT_LINE_RE.match(blocks[run_end])):
                 run_end += 1
-            run = blocks[i:run_end]
+            run = _unique(blocks[i:run_end])
             following = blocks[run_end] if run_end < len(blocks) else ""
+            if len(run) > 1 and NAMES_LINE_RE.match(run[-1]) and DATELINE_RE.match(following) and all(
+                    name in following for name in run[-1].split()):
+                run = run[:-1]  # 乐梦融 王爱东 杨路遥 over 本报讯(见习记者 乐梦融 …): the writers, not a deck
+            if current is not None and current.paragraphs and _same(" ".join(run), current):
+                i = run_end  # the headline printed again inside its article (这个“ ” / 好“坚强”)
+                continue
             starts_article = (
                 current is None
                 or DATELINE_RE.match(following) is not None
+                or BYLINE_LINE_RE.match(following) is not None
                 or len(run) >= 2
                 or (NOTICE_TITLE_RE.search(run[-1]) is not None and LIST_ITEM_RE.match(following) is not None)
             )
             if starts_article:
+                if current is not None and not current.paragraphs and not current.headlines:
+                    drafts.remove(current)
                 current = _Draft(headlines=run, meta=meta_at[i])
                 drafts.append(current)
                 following_jumps = False
                 i = run_end
                 if following and (match := DATELINE_RE.match(following)):
-                    current.byline = match.group("byline").strip()
-                    current.dateline = (match.group("dateline") or "").strip()
+                    if meta_at[run_end] is not current.meta:
+                        current.meta = meta_at[run_end].over(current.meta)  # 刊发日期/作者 between headline and text
+                    current.dateline, current.byline = dateline_parts(match)
                     if lead := following[match.end():].strip():
                         current.add(lead)  # the text after the byline opens the article: never a sub-headline
                     i += 1
                 continue
+        match = DATELINE_RE.match(block)
+        if match and dateline_parts(match)[0] and (current is None or current.paragraphs or not current.dateline):
+            if current is None or current.paragraphs:
+                # 本报讯(记者 …) with no headline before it: a new article all the same
+                current = _Draft(headlines=[], meta=meta_at[i])
+                drafts.append(current)
+            current.dateline, current.byline = dateline_parts(match)
+            following_jumps = False
+            if lead := block[match.end():].strip():
+                current.add(lead)
+            i += 1
+            continue
         # a lone short line inside an article is a sub-headline (it stays a paragraph of its own), unless its
         # last word runs on into the next block: then it is the short first piece of a broken paragraph
-        subhead = _is_headline(block) and not (i + 1 < len(blocks) and _breaks_a_word(block, blocks[i + 1]))
+        subhead = is_headline(block) and not (i + 1 < len(blocks) and breaks_a_word(block, blocks[i + 1]))
         target = current
         if current is None:
-            target = _Draft(headlines=[block[:20]], meta=meta_at[i])
+            target = _Draft(headlines=[], meta=meta_at[i])
             drafts.append(target)
         elif (current.dangling or following_jumps) and not subhead and not (
-            current.dangling and _breaks_a_word(current.paragraphs[-1], block)
+            current.dangling and breaks_a_word(current.paragraphs[-1], block)
         ):
             target = _place_fragment(block, drafts, current, similarity)
             if target is not current:
@@ -391,43 +385,104 @@ def parse_seed(raw: str, source: str, file_meta: tuple[PageMeta, str] = (PageMet
     dateline_paper: dict[int, str] = {}
     for draft in drafts:
         if paper := paper_from_dateline(draft.dateline):
-            dateline_paper.setdefault(id(draft.meta), paper)
+            dateline_paper.setdefault((draft.meta.date, draft.meta.page), paper)
+    heads = {d.meta.page: d for d in drafts if d.continued_to and d.headlines}
     for number, draft in enumerate(d for d in drafts if d.paragraphs):
-        main = _main_headline(draft.headlines)
-        kicker = " / ".join(h for k, h in enumerate(draft.headlines) if k != main)
+        _take_trailing_byline(draft)
+        if draft.headlines:
+            main = _main_headline(draft.headlines)
+            title = _title(draft.headlines[main])
+            kicker = " / ".join(h for k, h in enumerate(draft.headlines) if k != main)
+        else:
+            title, kicker = _untitled(draft, heads), ""
         text = "\n".join(draft.paragraphs)
         report.stray_latin.extend(re.findall(r"(?<=[\u4e00-\u9fff] )[a-z]+(?= [\u4e00-\u9fff])", text))
         meta = draft.meta
         articles.append(Article(
-            id=f"{stem}-{number + 1:03d}", title=draft.headlines[main], text=text, byline=draft.byline or meta.author,
+            id=f"{stem}-{number + 1:03d}", title=title, text=text, byline=draft.byline or meta.author,
             source=source, kicker=kicker, dateline=draft.dateline,
-            date=meta.date, paper=meta.paper or dateline_paper.get(id(meta), ""), page=meta.page,
+            date=meta.date, paper=meta.paper or dateline_paper.get((meta.date, meta.page), ""), page=meta.page,
+            continues=draft.continues,
         ))
     report.articles = len(articles)
-    report.pages = [(m.over(PageMeta(paper=dateline_paper.get(id(m), ""))),
-                     f"{o}; paper from datelines" if id(m) in dateline_paper and not m.paper else o)
+    report.found = [f"《{a.title}》" + (f"(接{a.continues}版)" if a.continues else "") + (f" {a.page}版" if a.page else "")
+                    + f" {a.byline or 'no byline'}, {len(a.paragraphs)} paragraphs, {len(a.text)} characters"
+                    for a in articles]
+    report.pages = [(m.over(PageMeta(paper=dateline_paper.get((m.date, m.page), ""))),
+                     f"{o}; paper from datelines" if (m.date, m.page) in dateline_paper and not m.paper else o)
                     for m, o in report.pages]
     return articles, report
 
 
+def _same(text: str, draft: _Draft) -> bool:
+    """True when text is the draft's headline printed again (spacing aside)."""
+    squashed = re.sub(r"\s+", "", text)
+    return bool(squashed) and squashed in {re.sub(r"\s+", "", h) for h in draft.headlines} | {
+        re.sub(r"\s+", "", "".join(draft.headlines))}
+
+
+def _unique(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        if not out or re.sub(r"\s+", "", line) != re.sub(r"\s+", "", out[-1]):
+            out.append(line)
+    return out
+
+
+def _title(headline: str) -> str:
+    """《当代日报》 → 当代日报: a headline that is only a quoted name."""
+    match = re.fullmatch(r"《\s*([^《》]+?)\s*》", headline)
+    return match.group(1) if match else headline
+
+
+def _take_trailing_byline(draft: _Draft) -> None:
+    """(记者 月映红) or (湛承兵 王 群) after the last sentence: the article's byline, not its text."""
+    match = TRAILING_BYLINE_RE.search(draft.paragraphs[-1])
+    if match and not draft.byline:
+        draft.byline = match.group("byline").strip()
+        draft.paragraphs[-1] = draft.paragraphs[-1][:match.start()].rstrip()
+
+
+def _untitled(draft: _Draft, heads: dict) -> str:
+    """The title of a piece printed without a headline: the headline of the article it continues, when this build
+    holds it; else its first sub-headline; else its first words."""
+    if draft.continues and draft.continues in heads:
+        return _title(heads[draft.continues].headlines[_main_headline(heads[draft.continues].headlines)])
+    subhead = next((p for p in draft.paragraphs if is_headline(p) and not LABEL_RE.match(p)), "")
+    if subhead:
+        return subhead
+    lead = re.split(r"[,。;!?:]", draft.paragraphs[0], maxsplit=1)[0].strip("“”\"")
+    return lead if len(lead) <= 16 else lead[:16] + "…"
+
+
 def _page_meta(items: list, file_meta: tuple[PageMeta, str], report: BuildReport) -> list[PageMeta]:
-    """The page metadata in force at each block: consecutive headers add up; a header after text starts a page."""
+    """The page metadata in force at each block. Headers before any text, or one after another, add up; a header
+    after text that names another date or page starts a new page; one that does not (作者:, 刊发日期:) adds to the
+    page it is on."""
     base, origin = file_meta
-    current, current_origin, at = base, origin, []
-    header_run = False
-    pages: list[tuple[PageMeta, str]] = []
+    current, origins, at = base, [origin] if origin else [], []
+    seen_text = False
+    pages: list[tuple[PageMeta, list[str]]] = []
+    opened = False  # a header after text started a new page
     for item in items:
-        if isinstance(item, PageMeta):
-            source = current_origin if header_run else origin
-            current = item.over(current if header_run else base)
-            current_origin = "page header" + (f" and {source}" if source and source != "page header" else "")
-            header_run = True
+        if not isinstance(item, PageMeta):
+            if not pages or opened:
+                pages.append((current, origins))
+            elif pages[-1][0] is not current:
+                pages[-1] = (current, origins)  # the same page, more of its metadata
+            opened = False
+            seen_text = True
+            at.append(current)
             continue
-        if header_run or not pages:
-            pages.append((current, current_origin))
-        header_run = False
-        at.append(current)
-    report.pages = pages
+        new_page = seen_text and ((item.date and item.date != current.date) or (item.page and item.page != current.page))
+        if new_page:
+            current, origins = item.over(base), ["page header"] + ([origin] if origin else [])
+            opened = True
+        else:
+            current = item.over(current)
+            origins = ["page header"] + [o for o in origins if o != "page header"]
+        seen_text = seen_text and not new_page
+    report.pages = [(meta, " and ".join(o)) for meta, o in pages]
     return at
 
 

@@ -156,7 +156,9 @@ def parse_header(line: str) -> tuple[PageMeta, str] | None:
     rest = text[position:].strip()
     strong = {"date", "page"} & set(kinds)
     whole_line = not re.search(r"[\u4e00-\u9fff]", rest) and len(rest) <= 8
-    if not kinds or not (strong or (whole_line and "paper" in kinds and len(kinds) >= 2)):
+    only_chrome = whole_line and set(kinds) <= {"chrome", "issue"} and "chrome" in kinds
+    lone_paper = whole_line and kinds == ["paper"] and len(text) <= 16  # 当代日报, 《当代日报》 on a line alone
+    if not kinds or not (strong or (whole_line and "paper" in kinds and len(kinds) >= 2) or only_chrome or lone_paper):
         return None
     if not whole_line and (len({"date", "page", "paper"} & set(kinds)) < 2 or text[position - 1:position] in ",，"):
         return None  # 2021年12月1日,省政府……: a sentence that opens with a date

@@ -10,7 +10,7 @@ import pytest
 
 from bot.cli import main
 from bot.corpus import (
-    DATELINE_RE, Article, CorpusError, load_corpus, parse_seed, read_corpus_file, write_corpus_file,
+    CONTINUATION_RE, DATELINE_RE, Article, CorpusError, load_corpus, parse_seed, read_corpus_file, write_corpus_file,
 )
 from bot.pages import Papers
 from bot.text import normalize, split_sentences
@@ -28,7 +28,7 @@ EXPECTED_TITLES = [
     "70个项目亮相 800多家企业参展",
     "领跑全市!天元区园区实现“竣工即交证”",
     "温州聋人夫妻 20分钟办结参保业务",
-    "◀◀ 上接A1版",
+    "“长制久清” 恶补短板",  # the piece continued from A1 (◀◀ 上接A1版), named by its sub-headline
     "加快“五好”园区建设 勇当主力军排头兵",
     "干在实处走在前列 加快建设“新三区”",
     "全市累计完成疫苗接种 超641万剂次",
@@ -73,15 +73,16 @@ def test_bylines_and_datelines_leave_the_text(by_title):
     assert rail.text.startswith("12月8日至11日,2021中国国际轨道交通")
     assert by_title["70个项目亮相 800多家企业参展"].byline == "记者/任远"
     assert by_title["全市累计完成疫苗接种 超641万剂次"].byline == "记者/刘琼 实习生/欧阳晨溪 通讯员/朱卫健"
-    assert by_title["◀◀ 上接A1版"].byline == ""
+    assert by_title["“长制久清” 恶补短板"].byline == ""
     for article in by_title.values():
         assert "掌上株洲讯" not in article.text
 
 
 def test_continuation_piece_is_an_article_of_its_own(by_title):
-    piece = by_title["◀◀ 上接A1版"]
+    piece = by_title["“长制久清” 恶补短板"]
     assert piece.paragraphs[0].startswith("“三个月攻坚期内")
     assert "“长制久清” 恶补短板" in piece.paragraphs  # its sub-headline stays a paragraph
+    assert piece.continues == "A1" and "上接" not in piece.text  # cited 《“长制久清” 恶补短板》(接A1版)
 
 
 def test_legal_notice_is_the_last_article(seed_build):
@@ -94,7 +95,7 @@ def test_legal_notice_is_the_last_article(seed_build):
 @pytest.mark.parametrize("title, joined, stray_start", [
     ("70个项目亮相 800多家企业参展", "主题省活动、10场市场化配套活动", "动、10场"),
     ("领跑全市!天元区园区实现“竣工即交证”", "11月22日,市区两级部门开启了联席会议", "区两级部门开启"),
-    ("◀◀ 上接A1版", "对月度整改任务未完成的", "整改任务未完成"),
+    ("“长制久清” 恶补短板", "对月度整改任务未完成的", "整改任务未完成"),
     ("干在实处走在前列 加快建设“新三区”", "走在前列,勇敢地闯、大胆地创", "敢地闯"),
 ])
 def test_lines_broken_mid_sentence_are_joined(by_title, title, joined, stray_start):
@@ -107,7 +108,7 @@ def test_lines_broken_mid_sentence_are_joined(by_title, title, joined, stray_sta
     ("小志愿者们组成环保卫士", "天台小学:党建引领志愿服务"),
     ("化三大攻坚战", "干在实处走在前列 加快建设“新三区”"),
     ("“文章,加快构建“3+3+2”现代产业体系", "加快“五好”园区建设 勇当主力军排头兵"),
-    ("与此同时,一场彻底的“摸家底”行动", "◀◀ 上接A1版"),
+    ("与此同时,一场彻底的“摸家底”行动", "“长制久清” 恶补短板"),
     ("“奥密克戎”变异株的危害性", "全市累计完成疫苗接种 超641万剂次"),
 ])
 def test_jumped_column_fragments_reach_their_article(by_title, fragment, title):
@@ -135,7 +136,7 @@ def test_no_text_of_the_page_is_lost(seed_build):
         line = normalize(line)
         if match := DATELINE_RE.match(line):
             line = line[match.end():]
-        if line:
+        if line and not CONTINUATION_RE.match(line):
             assert line[:12] in everything
 
 
@@ -229,7 +230,8 @@ def test_continuation_marker_starts_an_article_of_its_own():
     articles, report = parse_seed(
         "湘江音乐节 下月开幕\n\n株洲日报·掌上株洲讯(记者/张三) 湘江音乐节将于10月5日至7日在长沙橘子洲举行。\n\n"
         "◀◀ 上接A1版\n\n主办方介绍,门票分为三档,最低80元。\n\n今年预计吸引观众12万人次。\n", "page.txt")
-    assert [a.title for a in articles] == ["湘江音乐节 下月开幕", "◀◀ 上接A1版"]
+    assert [a.title for a in articles] == ["湘江音乐节 下月开幕", "主办方介绍"]  # no headline: its first words
+    assert [a.continues for a in articles] == ["", "A1"]
     assert articles[1].paragraphs == ["主办方介绍,门票分为三档,最低80元。", "今年预计吸引观众12万人次。"]
     assert report.continuation_pieces == 1
 
