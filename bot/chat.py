@@ -29,8 +29,8 @@ from .corpus import Article, CorpusError
 from .dialogue import Asked, Conversation
 from .engine import Engine
 from .replies import (
-    ARTICLE_GONE, BUILT_FROM_SEEDS, NO_LAST_ANSWER, NOTHING_MORE, RELOAD_FAILED, RELOADED, WRONG_TELEGRAM,
-    answer_text, decline_text, example_questions, small_talk_reply, source_line,
+    ARTICLE_GONE, NO_LAST_ANSWER, NOTHING_MORE, RELOAD_FAILED, WRONG_TELEGRAM, answer_text, decline_text,
+    example_questions, reload_text, small_talk_reply, source_line,
 )
 from .sessions import Sessions
 from .smalltalk import asks_something, small_talk
@@ -417,17 +417,15 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await is_admin(update, context, "/reload"):
         return
     try:
-        report = await asyncio.to_thread(_service(context).engine.reload)  # seconds of CPU: other chats go on
+        # built in the engine's own thread (other chats go on), a burst of /reload shares one follow-up build
+        report = await asyncio.wrap_future(_service(context).engine.request_reload())
     except CorpusError as exc:
         logger.warning("reload by user %s failed, old index kept: %s", update.effective_user.id, exc)
         await say(update, context, RELOAD_FAILED.format(error=exc))
         return
     logger.info("reload by user %s: %d articles, %d passages in %.2f s", update.effective_user.id, report.articles,
                 report.passages, report.seconds)
-    text = RELOADED.format(articles=report.articles, passages=report.passages, seconds=report.seconds)
-    if report.built_from_seeds:
-        text += "\n" + BUILT_FROM_SEEDS.format(files="、".join(report.built_from_seeds))
-    await say(update, context, text)
+    await say(update, context, reload_text(report))
 
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from .corpus import CorpusError, build_corpus
+from .files import describe
 from .settings import Settings, SettingsError
 
 
@@ -25,7 +26,11 @@ def cmd_build(args, settings: Settings) -> int:
     if not seeds.is_dir():
         print(f"seeds folder {seeds} does not exist", file=sys.stderr)
         return 2
-    reports = build_corpus(seeds, corpus)
+    try:
+        reports = build_corpus(seeds, corpus)
+    except OSError as exc:  # the file being written is removed whole: nothing truncated is left to trip a load
+        print(f"newsqa build: {exc.filename}: {describe(exc)}", file=sys.stderr)
+        return 1
     for report in reports:
         print("\n".join(report.lines()))
     print(f"wrote {len(reports)} corpus file(s) to {corpus}")

@@ -10,8 +10,8 @@ from .corpus import CorpusError
 from .dialogue import Conversation
 from .engine import Engine
 from .replies import (
-    ARTICLE_GONE, BUILT_FROM_SEEDS, NO_LAST_ANSWER, NOTHING_MORE, RELOAD_FAILED, RELOADED, WRONG_CONSOLE, cited_answer,
-    decline_text, example_questions, small_talk_reply, source_line,
+    ARTICLE_GONE, NO_LAST_ANSWER, NOTHING_MORE, RELOAD_FAILED, WRONG_CONSOLE, cited_answer, decline_text,
+    example_questions, reload_text, small_talk_reply, source_line,
 )
 from .smalltalk import small_talk
 
@@ -105,9 +105,7 @@ class ConsoleSession:
         except CorpusError as exc:
             self.say(RELOAD_FAILED.format(error=exc))
             return
-        self.say(RELOADED.format(articles=report.articles, passages=report.passages, seconds=report.seconds))
-        if report.built_from_seeds:
-            self.say(BUILT_FROM_SEEDS.format(files="、".join(report.built_from_seeds)))
+        self.say(reload_text(report))
 
 
 def run_repl(engine: Engine, stdin: TextIO, out: TextIO, interactive: bool) -> int:

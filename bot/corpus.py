@@ -12,6 +12,8 @@ from pathlib import Path
 
 import jieba
 
+from .files import atomic_write, describe
+from .listing import scan
 from .layout import (
     BYLINE_LINE_RE, DATELINE_RE, NAMES_LINE_RE, TRAILING_BYLINE_RE, breaks_a_word, dateline_parts, is_headline, page_items,
 )
@@ -65,7 +67,7 @@ def _numbered_articles(path: Path) -> list[tuple[int, Article]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise CorpusError(path, None, f"cannot be read ({exc.strerror or exc})") from exc
+        raise CorpusError(path, None, f"cannot be read ({describe(exc)})") from exc
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # the byte-order mark Windows editors put before UTF-8: hand-edited files carry it
     articles = []
@@ -108,14 +110,19 @@ def _article_from_record(record: object, path: Path, line: int) -> Article:
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
-    return sorted(p for p in corpus_dir.glob("*.jsonl") if p.is_file())
+    """The regular *.jsonl files of corpus_dir in name order (bot/listing.py names the entries skipped); raises
+    OSError when the folder cannot be listed."""
+    return scan(corpus_dir).files
 
 
 def load_corpus(corpus_dir: Path) -> list[Article]:
     """Every article of corpus_dir/*.jsonl, in file order; duplicate ids and an empty folder are errors."""
     if not corpus_dir.is_dir():
         raise CorpusError(corpus_dir, None, "corpus folder does not exist")
-    files = corpus_files(corpus_dir)
+    try:
+        files = corpus_files(corpus_dir)
+    except OSError as exc:  # an unreadable folder is not an empty one
+        raise CorpusError(corpus_dir, None, f"corpus folder cannot be listed ({describe(exc)})") from exc
     if not files:
         raise CorpusError(corpus_dir, None, "corpus folder holds no *.jsonl file")
     articles: list[Article] = []
@@ -132,8 +139,8 @@ def load_corpus(corpus_dir: Path) -> list[Article]:
 
 
 def write_corpus_file(path: Path, articles: list[Article]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(a.to_json() + "\n" for a in articles), encoding="utf-8")
+    """Write articles as one JSONL file, atomically: a failure (disk full) leaves no truncated file behind."""
+    atomic_write(path, "".join(a.to_json() + "\n" for a in articles))
 
 
 # ---------------------------------------------------------------- seed pages → articles

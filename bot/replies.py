@@ -18,6 +18,7 @@ ARTICLE_GONE = "这篇文章已不在当前语料中（语料刚刚重新加载�
 RELOADED = "已重新加载：{articles} 篇文章，{passages} 个句子，用时 {seconds:.2f} 秒。"
 RELOAD_FAILED = "重新加载失败，继续使用原来的语料：{error}"
 BUILT_FROM_SEEDS = "新建语料文件：{files}"
+SKIPPED_ENTRIES = "跳过了不是普通文件的条目：{entries}"
 
 
 def source_line(candidate: Candidate) -> str:
@@ -39,6 +40,16 @@ def answer_text(candidate: Candidate) -> tuple[str, str | None]:
 def cited_answer(candidate: Candidate) -> str:
     """A candidate as the console shows it: the sentence (dates beside relative time words), then its citation."""
     return f"{answer_text(candidate)[0]}\n{source_line(candidate)}"
+
+
+def reload_text(report) -> str:
+    """The reply to a successful /reload (an engine.ReloadReport): counts, seeds built, entries skipped."""
+    lines = [RELOADED.format(articles=report.articles, passages=report.passages, seconds=report.seconds)]
+    if report.built_from_seeds:
+        lines.append(BUILT_FROM_SEEDS.format(files="、".join(report.built_from_seeds)))
+    if report.skipped:
+        lines.append(SKIPPED_ENTRIES.format(entries="、".join(map(str, report.skipped))))
+    return "\n".join(lines)
 
 
 def decline_text(answer: Answer, limit: int, example: str) -> str:

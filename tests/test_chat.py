@@ -399,10 +399,10 @@ class HeldReload(Engine):
         super().__init__(*args, **kwargs)
         self.started, self.release = threading.Event(), threading.Event()
 
-    def reload(self):
+    def build(self):
         self.started.set()
         assert self.release.wait(WAIT)
-        return super().reload()
+        return super().build()
 
 
 def test_reload_runs_off_the_event_loop_so_questions_are_answered_meanwhile(small_corpus):
