@@ -72,6 +72,10 @@ class Call:
     result: object = None  # what the fake answered, e.g. the Message a sendMessage created
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # like Telegram, take a burst of connections (20 replies at once); the default 5 drops some
+
+
 class FakeBotApi:
     """The server and its state; use as a context manager, point ptb at `base_url`."""
 
@@ -87,7 +91,7 @@ class FakeBotApi:
         self._query_ids = itertools.count(1)
         self._changed = threading.Condition()
         self._closing = False
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="fake-bot-api", daemon=True)
 
