@@ -8,7 +8,6 @@ import html
 import logging
 import math
 import re
-import statistics
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -32,8 +31,10 @@ from .replies import (
     ARTICLE_GONE, NO_LAST_ANSWER, NOTHING_MORE, RELOAD_FAILED, WRONG_TELEGRAM, answer_text, decline_text,
     example_questions, reload_text, small_talk_reply, source_line,
 )
+from .feedback import FeedbackError, FeedbackLog
 from .sessions import Sessions
 from .smalltalk import asks_something, small_talk
+from .stats import Stats
 from .settings import Settings, SettingsError
 from .transport import (
     REDACTED, SkippingUpdatesRequest, TokenRejected, deliver, rate_limiter, redact_in_logs, wait_for_telegram,
@@ -50,7 +51,7 @@ CORPUS_LINE = "现有语料：{articles} 篇文章，{passages} 个句子，来�
 HOW_TO_ASK = "私聊直接发问题；在群里请 @{username}、回复我的消息，或者用 /ask 问题。例如："
 COMMAND_HELP = (
     "/ask 问题 — 提问\n/more — 同一问题的下一个候选句子\n/source — 上一个答案所在的整篇文章\n/help — 本说明\n"
-    "管理员：/reload 重新读取语料，/stats 运行统计"
+    "答案下面的 👍 / 👎 告诉我答得对不对。\n管理员：/reload 重新读取语料，/stats 运行统计，/feedback 最近的 👎 和婉拒的问题"
 )
 ADMINS_ONLY = "抱歉，{command} 只对管理员开放。"
 TEXT_ONLY = "我只能回答文字问题。请直接用中文提问，例如：{example}"
@@ -61,9 +62,14 @@ OLD_QUESTION = "这个按钮对应的问题太早了，请重新提问。"
 NO_MESSAGE = "这个按钮已失效，请重新提问。"
 SOURCE_CUT = "全文太长，只显示前 {shown} 段。"
 FAILED = "抱歉，处理这条消息时出错了，请稍后再试。"
-STATS = ("语料：{articles} 篇文章，{passages} 个句子。\n启动以来：回答 {answered} 个问题，婉拒 {declined} 个。\n"
-         "回答耗时中位数：{median}。")
-MORE_BUTTON, SOURCE_BUTTON = "下一句", "原文"
+STATS = ("语料：{articles} 篇文章，{passages} 个句子。\n启动以来：回答 {answered} 个问题，婉拒 {declined} 个；"
+         "最近一天婉拒 {declined_day} 个。\n回答耗时中位数：{median}，95% 在 {p95} 以内。\n"
+         "读者评价：👍 {up} 次，👎 {down} 次。\n问得最多：{top}")
+VOTED = {"up": "谢谢！已记下 👍", "down": "已记下 👎，管理员会看到。"}
+VOTED_ALREADY = "这条已经评价过了。"
+VOTE_NOT_SAVED = "抱歉，评价没能保存，请稍后再试。"
+FEEDBACK_NONE = "还没有 👎，也没有婉拒的问题。"
+MORE_BUTTON, SOURCE_BUTTON, UP_BUTTON, DOWN_BUTTON = "下一句", "原文", "👍", "👎"
 
 READER_COMMANDS = (
     ("ask", "提问，例如 /ask 轨博会什么时候举行？"),
@@ -71,7 +77,8 @@ READER_COMMANDS = (
     ("source", "上一个答案所在的整篇文章"),
     ("help", "能问什么、怎么问"),
 )
-ADMIN_COMMANDS = READER_COMMANDS + (("reload", "重新读取语料（管理员）"), ("stats", "运行统计（管理员）"))
+ADMIN_COMMANDS = READER_COMMANDS + (("reload", "重新读取语料（管理员）"), ("stats", "运行统计（管理员）"),
+                                    ("feedback", "最近的 👎 和婉拒的问题（管理员）"))
 
 # ---------------------------------------------------------------- formatting (pure)
 
@@ -197,27 +204,6 @@ def addressed_text(message: Message, bot_username: str, bot_id: int) -> str | No
 # ---------------------------------------------------------------- state kept between updates
 
 
-class Stats:
-    """Questions answered and declined since start, and the latest answer latencies for a median."""
-
-    def __init__(self) -> None:
-        self.answered = 0
-        self.declined = 0
-        self.latencies: deque[float] = deque(maxlen=10_000)
-
-    def record(self, answer: Answer, seconds: float) -> None:
-        if answer.best is None:
-            self.declined += 1
-        else:
-            self.answered += 1
-        self.latencies.append(seconds)
-
-    def median_text(self) -> str:
-        if not self.latencies:
-            return "暂无"
-        return f"{statistics.median(self.latencies) * 1000:.0f} 毫秒"
-
-
 @dataclass(frozen=True)
 class Gate:
     """The flood gate's verdict on one question."""
@@ -268,6 +254,7 @@ class Service:
     admin_ids: frozenset[int]
     flood: FloodGate
     stats: Stats = field(default_factory=Stats)
+    feedback: FeedbackLog | None = None  # None: no vote buttons, nothing logged
     chats: Sessions[Conversation] = field(default_factory=lambda: Sessions(Conversation))
 
 
@@ -286,8 +273,11 @@ def _memory(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Conversation:
 # ---------------------------------------------------------------- the application
 
 
-def build_application(settings: Settings, engine: Engine) -> Application:
-    """The ptb Application with every handler registered; run_telegram() starts it with long polling."""
+def build_application(settings: Settings, engine: Engine, feedback: FeedbackLog | None = None) -> Application:
+    """The ptb Application with every handler registered; run_telegram() starts it with long polling.
+
+    With a feedback log, answers carry 👍/👎 buttons and declined questions are logged for /feedback.
+    """
     application = (
         ApplicationBuilder()
         .token(settings.require_token())
@@ -299,7 +289,8 @@ def build_application(settings: Settings, engine: Engine) -> Application:
         .post_init(register_commands)
         .build()
     )
-    application.bot_data[SERVICE] = Service(engine, settings.admin_ids, FloodGate(settings.flood_per_minute))
+    application.bot_data[SERVICE] = Service(engine, settings.admin_ids, FloodGate(settings.flood_per_minute),
+                                            feedback=feedback)
     new = filters.UpdateType.MESSAGE  # commands and questions; edits get their own reply
     private = filters.ChatType.PRIVATE
     application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & private, edited))
@@ -309,6 +300,7 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     application.add_handler(CommandHandler("source", source, filters=new))
     application.add_handler(CommandHandler("reload", reload, filters=new))
     application.add_handler(CommandHandler("stats", stats, filters=new))
+    application.add_handler(CommandHandler("feedback", feedback_command, filters=new))
     application.add_handler(CallbackQueryHandler(button))
     application.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, question))
     application.add_handler(MessageHandler(new & private & filters.COMMAND, unknown_command))
@@ -331,7 +323,7 @@ def run_telegram(settings: Settings) -> int:
     except TokenRejected:
         raise SettingsError("Telegram rejected TELEGRAM_BOT_TOKEN: copy it again from @BotFather "
                             "(or /revoke there for a new one)") from None
-    application = build_application(settings, engine)
+    application = build_application(settings, engine, FeedbackLog(settings.feedback_for(settings.corpus_dir)))
     logger.info("serving %d articles (%d passages); %d admin(s)", engine.article_count, engine.passage_count,
                 len(settings.admin_ids))
     application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=3)
@@ -393,7 +385,7 @@ async def source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_source(update, context, None, None)
 
 
-BUTTON_RE = re.compile(r"(more|source):(\d+)(?::(\d+))?")
+BUTTON_RE = re.compile(r"(more|source|up|down):(\d+)(?::(\d+))?")
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -404,8 +396,11 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         # a button of an inline message, or data not ours: no chat to answer in, so only a toast
         await deliver(lambda: query.answer(NO_MESSAGE))
         return
-    await deliver(query.answer)
     kind, number, index = match.group(1), int(match.group(2)), match.group(3)
+    if kind in ("up", "down"):
+        await deliver(lambda: query.answer(vote(update, context, kind, number, int(index or 0))))
+        return
+    await deliver(query.answer)
     if kind == "more":
         await send_more(update, context, number)
     else:
@@ -433,10 +428,52 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await is_admin(update, context, "/stats"):
         return
     service = _service(context)
+    top = "、".join(f"{question}（{count} 次）" for question, count in service.stats.most_asked()) or "暂无"
     await say(update, context, STATS.format(
         articles=service.engine.article_count, passages=service.engine.passage_count,
-        answered=service.stats.answered, declined=service.stats.declined, median=service.stats.median_text(),
+        answered=service.stats.answered, declined=service.stats.declined,
+        declined_day=service.stats.declined_last_day(), median=service.stats.median_text(),
+        p95=service.stats.percentile_text(0.95), up=service.stats.votes["up"], down=service.stats.votes["down"],
+        top=clip(top, 1500),
     ))
+
+
+def vote(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: str, number: int, index: int) -> str:
+    """A 👍/👎 under answer `number` (candidate `index`): logged with its own question; the toast to show."""
+    service = _service(context)
+    asked = _memory(update, context).get(number)
+    if asked is None or service.feedback is None:
+        return OLD_QUESTION
+    user = update.effective_user
+    voter = user.id if user else None
+    if asked.votes.get((voter, index)) == kind:
+        return VOTED_ALREADY
+    try:
+        service.feedback.vote(kind, said=asked.said, question=asked.question, candidate=asked.candidate(index),
+                              chat=update.effective_chat.type, user_id=voter)
+    except FeedbackError as exc:
+        logger.error("%s", exc)
+        return VOTE_NOT_SAVED
+    asked.votes[(voter, index)] = kind
+    service.stats.vote(kind)
+    return VOTED[kind]
+
+
+async def feedback_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/feedback (admins): the latest 👎 with their questions and answers, and the latest declined questions."""
+    if not await is_admin(update, context, "/feedback"):
+        return
+    log = _service(context).feedback
+    downs, declines = log.latest() if log else ([], [])
+    if not downs and not declines:
+        await say(update, context, FEEDBACK_NONE)
+        return
+    lines = [f"最近的 👎（{len(downs)} 条）："] + [
+        f"• {e.time[:16].replace('T', ' ')} 问：{e.question}\n  答：{clip(e.answer or '', 200)}（《{e.title}》）"
+        for e in downs] + ["", f"最近婉拒的问题（{len(declines)} 个）："] + [
+        f"• {e.time[:16].replace('T', ' ')} {e.question}" for e in declines]
+    lines.append(f"\n改正方法：在 {log.path.name} 的 👎 行里加上 \"expected\"，见 README。")
+    await say(update, context, "\n".join(lines))
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -483,12 +520,14 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, te
     asked = conversation.question_for(text, service.engine.knowledge.tokenizer.tagged)  # a follow-up made whole
     started = time.perf_counter()
     result = await asyncio.to_thread(service.engine.ask, asked)  # CPU work off the event loop
-    service.stats.record(result, time.perf_counter() - started)
+    service.stats.record(result, time.perf_counter() - started, asked)
     if result.best is None:
+        _log_decline(update, service, text, asked, result)
         await say(update, context, decline_text(result, MAX_QUESTION_CHARS, _example(service.engine)))
         return
     number = conversation.remember(text, asked, result)
-    await send_html(update, context, answer_html(result.best), _buttons(number, conversation.get(number)))
+    await send_html(update, context, answer_html(result.best),
+                    _buttons(number, conversation.get(number), service.feedback is not None))
 
 
 async def send_more(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int | None) -> None:
@@ -506,7 +545,8 @@ async def send_more(update: Update, context: ContextTypes.DEFAULT_TYPE, number: 
             asked.told_end = True
             await say(update, context, NOTHING_MORE)
         return
-    await send_html(update, context, answer_html(candidate), _buttons(number or memory.latest, asked))
+    await send_html(update, context, answer_html(candidate),
+                    _buttons(number or memory.latest, asked, _service(context).feedback is not None))
 
 
 async def send_source(update: Update, context: ContextTypes.DEFAULT_TYPE, number: int | None,
@@ -530,12 +570,29 @@ async def send_source(update: Update, context: ContextTypes.DEFAULT_TYPE, number
         await say(update, context, SOURCE_CUT.format(shown=SOURCE_MAX_MESSAGES))
 
 
-def _buttons(number: int, asked: Asked) -> InlineKeyboardMarkup:
+def _log_decline(update: Update, service: Service, said: str, asked: str, result: Answer) -> None:
+    if service.feedback is None:
+        return
+    user = update.effective_user
+    try:
+        service.feedback.declined(said=said, question=asked, reason=result.reason, chat=update.effective_chat.type,
+                                  user_id=user.id if user else None)
+    except FeedbackError as exc:  # the reader still gets the reply
+        logger.error("%s", exc)
+
+
+def _buttons(number: int, asked: Asked, votes: bool = True) -> InlineKeyboardMarkup:
+    """下一句 (while there is one) and 原文; under them 👍 and 👎 for the candidate this message shows."""
     row = []
     if asked.shown < len(asked.answer.candidates):
         row.append(InlineKeyboardButton(MORE_BUTTON, callback_data=f"more:{number}"))
-    row.append(InlineKeyboardButton(SOURCE_BUTTON, callback_data=f"source:{number}:{asked.shown - 1}"))
-    return InlineKeyboardMarkup([row])
+    shown = asked.shown - 1
+    row.append(InlineKeyboardButton(SOURCE_BUTTON, callback_data=f"source:{number}:{shown}"))
+    rows = [row]
+    if votes:
+        rows.append([InlineKeyboardButton(UP_BUTTON, callback_data=f"up:{number}:{shown}"),
+                     InlineKeyboardButton(DOWN_BUTTON, callback_data=f"down:{number}:{shown}")])
+    return InlineKeyboardMarkup(rows)
 
 
 def _example(engine: Engine) -> str:

@@ -46,9 +46,11 @@ def _stdin():
 
 def cmd_console(args, settings: Settings) -> int:
     from .console import run_repl
+    from .feedback import FeedbackLog
 
     engine = _engine(args, settings)
-    return run_repl(engine, _stdin(), sys.stdout, interactive=sys.stdin.isatty())
+    feedback = FeedbackLog(settings.feedback_for(engine.corpus_dir))
+    return run_repl(engine, _stdin(), sys.stdout, interactive=sys.stdin.isatty(), feedback=feedback)
 
 
 def cmd_ask(args, settings: Settings) -> int:
@@ -70,9 +72,10 @@ def cmd_ask(args, settings: Settings) -> int:
 
 def cmd_eval(args, settings: Settings) -> int:
     from .evaluate import QuestionSetError, evaluate, load_questions
+    from .feedback import load_regression_set
 
     try:
-        questions = load_questions(Path(args.file))
+        questions = (load_regression_set if args.feedback else load_questions)(Path(args.file))
     except QuestionSetError as exc:
         print(f"newsqa eval: {exc}", file=sys.stderr)
         return 2
@@ -127,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("file", help="JSONL question set (see shared/eval/README.md)")
     evaluate.add_argument("--baseline", action="store_true", help="score plain jieba + rank-bm25 top sentence instead")
     evaluate.add_argument("--quiet", action="store_true", help="print the figures only, not each miss")
+    evaluate.add_argument("--feedback", action="store_true", help="FILE is a feedback log: score its corrected 👎")
     evaluate.add_argument("--corpus", help="corpus folder (default corpus/ or NEWSQA_CORPUS)")
     evaluate.set_defaults(func=cmd_eval)
 

@@ -8,6 +8,7 @@ from typing import TextIO
 from .answer import MAX_QUESTION_CHARS, Answer
 from .corpus import CorpusError
 from .dialogue import Conversation
+from .feedback import FeedbackError, FeedbackLog
 from .engine import Engine
 from .replies import (
     ARTICLE_GONE, NO_LAST_ANSWER, NOTHING_MORE, RELOAD_FAILED, WRONG_CONSOLE, cited_answer, decline_text,
@@ -16,10 +17,14 @@ from .replies import (
 from .smalltalk import small_talk
 
 PROMPT = "问> "
+VOTED = {"up": "已记下 👍（{question}）。", "down": "已记下 👎（{question}），管理员会在 {path} 里看到并改正。"}
+FEEDBACK_OFF = "这个控制台没有反馈记录，评价没有保存。"
 HELP = """直接输入中文问题，回车提问。命令：
   /help    显示本帮助
   /more    上一个问题的下一个候选句子
   /source  上一个答案所在的整篇文章
+  /good    上一个答案答对了（记入反馈）
+  /bad     上一个答案答错了（记入反馈，管理员会看到）
   /reload  重新读取语料（corpus/），失败时继续使用旧索引
   /quit    退出（也可以按 Ctrl-D）"""
 
@@ -34,9 +39,10 @@ def format_answer(result: Answer, example: str) -> str:
 class ConsoleSession:
     """One reader's conversation (bot/dialogue.py, as on Telegram): follow-ups, /more and /source of the last answer."""
 
-    def __init__(self, engine: Engine, out: TextIO):
+    def __init__(self, engine: Engine, out: TextIO, feedback: FeedbackLog | None = None):
         self.engine = engine
         self.out = out
+        self.feedback = feedback
         self.conversation = Conversation()
 
     def say(self, text: str) -> None:
@@ -50,7 +56,8 @@ class ConsoleSession:
             command = text.split()[0].lower()
             if command in ("/quit", "/exit", "/q"):
                 return False
-            handler = {"/help": self.help, "/more": self.more, "/source": self.source, "/reload": self.reload}.get(command)
+            handler = {"/help": self.help, "/more": self.more, "/source": self.source, "/reload": self.reload,
+                       "/good": lambda: self.vote("up"), "/bad": lambda: self.vote("down")}.get(command)
             if handler is None:
                 self.say(f"未知命令 {command}。输入 /help 查看可用命令。")
             else:
@@ -99,6 +106,23 @@ class ConsoleSession:
         byline = f"（{article.byline}）" if article.byline else ""
         self.say(f"《{article.title}》{byline}\n{article.text}")
 
+    def vote(self, vote: str) -> None:
+        """/good and /bad: the candidate shown last, with the question it answered, into the feedback log."""
+        asked = self.conversation.get()
+        if asked is None:
+            self.say(NO_LAST_ANSWER)
+            return
+        if self.feedback is None:
+            self.say(FEEDBACK_OFF)
+            return
+        try:
+            self.feedback.vote(vote, said=asked.said, question=asked.question, candidate=asked.candidate(),
+                               chat="console", user_id=None)
+        except FeedbackError as exc:
+            self.say(str(exc))
+            return
+        self.say(VOTED[vote].format(question=asked.question, path=self.feedback.path))
+
     def reload(self) -> None:
         try:
             report = self.engine.reload()
@@ -108,9 +132,9 @@ class ConsoleSession:
         self.say(reload_text(report))
 
 
-def run_repl(engine: Engine, stdin: TextIO, out: TextIO, interactive: bool) -> int:
+def run_repl(engine: Engine, stdin: TextIO, out: TextIO, interactive: bool, feedback: FeedbackLog | None = None) -> int:
     """Read questions until /quit, end of input or Ctrl-C; readline gives line editing and history on a terminal."""
-    session = ConsoleSession(engine, out)
+    session = ConsoleSession(engine, out, feedback)
     if interactive:
         try:
             import readline  # noqa: F401  (importing it is what turns on editing and history for input())

@@ -35,6 +35,7 @@ class Asked:
     answer: Answer
     shown: int = 1
     told_end: bool = False  # 下一句 past the last candidate is answered once, then stays quiet
+    votes: dict = field(default_factory=dict)  # (user id, candidate) -> 'up' or 'down': each vote logged once
 
     def next(self) -> Candidate | None:
         if self.shown >= len(self.answer.candidates):

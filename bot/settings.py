@@ -23,6 +23,7 @@ class Settings:
     telegram_base_url: str = DEFAULT_TELEGRAM_BASE_URL
     admin_ids: frozenset[int] = frozenset()
     flood_per_minute: int = 20
+    feedback_dir: Path | None = None  # None: feedback/ beside the corpus folder
     log_level: str = "INFO"
 
     @classmethod
@@ -35,12 +36,17 @@ class Settings:
             telegram_base_url=_base_url(env.get("NEWSQA_TELEGRAM_BASE_URL", "")),
             admin_ids=_admin_ids(env.get("NEWSQA_ADMIN_IDS", "")),
             flood_per_minute=_positive_int(env, "NEWSQA_FLOOD_PER_MINUTE", 20),
+            feedback_dir=Path(env["NEWSQA_FEEDBACK_DIR"]) if env.get("NEWSQA_FEEDBACK_DIR") else None,
             log_level=_log_level(env.get("NEWSQA_LOG_LEVEL", "INFO")),
         )
 
     def seeds_for(self, corpus_dir: Path) -> Path:
         """Raw pages to build into corpus_dir: NEWSQA_SEEDS, else seeds/ beside that corpus (never another's)."""
         return self.seeds_dir if self.seeds_dir is not None else corpus_dir.parent / "seeds"
+
+    def feedback_for(self, corpus_dir: Path) -> Path:
+        """Where votes and declined questions are logged: NEWSQA_FEEDBACK_DIR, else feedback/ beside the corpus."""
+        return self.feedback_dir if self.feedback_dir is not None else corpus_dir.parent / "feedback"
 
     def require_token(self) -> str:
         token = self.telegram_token

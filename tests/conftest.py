@@ -33,7 +33,8 @@ SMALL_ARTICLES = [
 def isolated_environment(monkeypatch):
     """No test sees the developer's Telegram token, admins or corpus choice."""
     for name in ("TELEGRAM_BOT_TOKEN", "NEWSQA_ADMIN_IDS", "NEWSQA_TELEGRAM_BASE_URL", "NEWSQA_CORPUS",
-                 "NEWSQA_SEEDS", "NEWSQA_FLOOD_PER_MINUTE", "NEWSQA_LOG_LEVEL"):
+                 "NEWSQA_SEEDS", "NEWSQA_FLOOD_PER_MINUTE", "NEWSQA_LOG_LEVEL", "NEWSQA_FEEDBACK_DIR",
+                 "NEWSQA_TELEGRAM_FILE_URL", "NEWSQA_WEBHOOK_URL", "NEWSQA_WEBHOOK_LISTEN", "NEWSQA_UPLOAD_MAX_BYTES"):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import html
+import json
 import logging
 import os
 import re
@@ -27,6 +28,7 @@ from bot.chat import (
 from bot.cli import main
 from bot.corpus import Article, write_corpus_file
 from bot.dialogue import KEEP, Conversation
+from bot.feedback import FeedbackLog
 from bot.engine import Engine
 from bot.replies import DECLINE, DECLINE_HINT, NO_LAST_ANSWER, NOTHING_MORE, WRONG_TELEGRAM, example_questions
 from bot.settings import Settings
@@ -218,11 +220,11 @@ def settings_for(fake: FakeBotApi, **overrides) -> Settings:
 
 
 @contextlib.asynccontextmanager
-async def running(fake: FakeBotApi, engine: Engine, **overrides):
+async def running(fake: FakeBotApi, engine: Engine, feedback: FeedbackLog | None = None, **overrides):
     """build_application() over the engine, polling the fake server, with the token scrubbed from logs."""
     undo = redact_in_logs(TOKEN)
     try:
-        async with polling(build_application(settings_for(fake, **overrides), engine)) as application:
+        async with polling(build_application(settings_for(fake, **overrides), engine, feedback)) as application:
             yield application
     finally:
         undo()
@@ -262,7 +264,7 @@ def test_start_describes_the_corpus_and_registers_the_command_list(seed_engine):
     everyone = [c for c in registered if "scope" not in c.params]
     admins = [c for c in registered if c.params.get("scope", {}).get("chat_id") == ADMIN["id"]]
     assert [c["command"] for c in everyone[0].params["commands"]] == ["ask", "more", "source", "help"]
-    assert [c["command"] for c in admins[0].params["commands"]][-2:] == ["reload", "stats"]
+    assert [c["command"] for c in admins[0].params["commands"]][-3:] == ["reload", "stats", "feedback"]
 
 
 def test_a_question_gets_the_sentence_with_the_fact_in_bold_and_its_headline(seed_engine):
@@ -420,18 +422,24 @@ def test_reload_runs_off_the_event_loop_so_questions_are_answered_meanwhile(smal
     drive(engine, scenario)
 
 
-def test_stats_counts_answers_and_declines_since_start_and_the_median_latency(small_engine):
+def test_stats_counts_answers_declines_times_votes_and_the_most_asked_questions(small_engine, tmp_path):
     async def scenario(fake, app):
-        for question in (FESTIVAL, SCHOOLS, "火星上有几个足球场？"):
+        for n, question in enumerate((FESTIVAL, SCHOOLS, "火星上有几个足球场？", FESTIVAL), start=1):
             fake.message(question, sender=READER)
-        await replies(fake, READER["id"], 3)
+            await replies(fake, READER["id"], n)
+        first = fake.messages_to(READER["id"])[0]
+        fake.press(button(first, "👎"), sender=READER, on_message=first.result)
+        await asyncio.to_thread(fake.wait_for, lambda: fake.calls_of("answerCallbackQuery"))
         fake.message("/stats", sender=ADMIN)
         (report,) = await replies(fake, ADMIN["id"], 1)
-        assert report.params["text"].startswith("语料：5 篇文章，")
-        assert "启动以来：回答 2 个问题，婉拒 1 个。" in report.params["text"]
-        assert re.search(r"回答耗时中位数：\d+ 毫秒。", report.params["text"])
+        lines = report.params["text"].split("\n")
+        assert lines[0].startswith("语料：5 篇文章，")
+        assert lines[1] == "启动以来：回答 3 个问题，婉拒 1 个；最近一天婉拒 1 个。"
+        assert re.fullmatch(r"回答耗时中位数：\d+ 毫秒，95% 在 \d+ 毫秒 以内。", lines[2])
+        assert lines[3] == "读者评价：👍 0 次，👎 1 次。"
+        assert lines[4].startswith(f"问得最多：{FESTIVAL}（2 次）、")
 
-    drive(small_engine, scenario)
+    drive(small_engine, scenario, feedback=FeedbackLog(tmp_path))
 
 
 def test_stickers_photos_voice_edits_and_unknown_commands_get_short_replies_and_questions_still_work(small_engine):
@@ -630,6 +638,58 @@ def test_next_sentence_past_the_last_candidate_says_so_once(small_engine):
         assert len(fake.calls_of("answerCallbackQuery")) == 4  # every press answered: no spinning button
 
     drive(small_engine, scenario)
+
+
+def test_a_thumbs_down_on_an_older_answer_is_logged_with_its_own_question_and_shown_in_feedback(
+        small_engine, tmp_path):
+    log = FeedbackLog(tmp_path / "feedback")
+    festival, schools = small_engine.ask(FESTIVAL).best, small_engine.ask(SCHOOLS).best
+
+    async def scenario(fake, app):
+        fake.message(FESTIVAL, sender=READER)
+        (older,) = await replies(fake, READER["id"], 1)
+        fake.message(SCHOOLS, sender=READER)
+        await replies(fake, READER["id"], 2)
+        fake.message("火星上有几个足球场？", sender=READER)
+        await replies(fake, READER["id"], 3)
+        for _ in range(2):  # the second press of the same vote is not logged again
+            fake.press(button(older, "👎"), sender=READER, on_message=older.result)
+            await asyncio.to_thread(fake.wait_for, lambda n=_: len(fake.calls_of("answerCallbackQuery")) > n)
+        toasts = [c.params.get("text") for c in fake.calls_of("answerCallbackQuery")]
+        assert toasts == ["已记下 👎，管理员会看到。", "这条已经评价过了。"]
+        fake.message("/feedback", sender=READER)
+        assert (await replies(fake, READER["id"], 4))[3].params["text"] == ADMINS_ONLY.format(command="/feedback")
+        fake.message("/feedback", sender=ADMIN)
+        (shown,) = await replies(fake, ADMIN["id"], 1)
+        text = html.unescape(shown.params["text"])
+        assert f"问：{FESTIVAL}\n  答：{festival.sentence}（《{festival.title}》）" in text
+        assert "最近婉拒的问题（1 个）：" in text and text.count("火星上有几个足球场？") == 1
+        assert SCHOOLS not in text
+
+    drive(small_engine, scenario, feedback=log)
+    records = [json.loads(line) for line in log.path.read_text(encoding="utf-8").splitlines()]
+    vote = next(r for r in records if r["vote"] == "down")
+    assert [r.get("vote") for r in records] == [None, "down"]
+    assert vote["question"] == FESTIVAL and vote["answer"] == festival.sentence != schools.sentence
+    assert vote["article_id"] == "t-001" and vote["chat"] == "private" and vote["time"].endswith("Z")
+    assert re.fullmatch(r"[0-9a-f]{16}", vote["user"])
+    assert str(READER["id"]) not in log.path.read_text(encoding="utf-8") and "读者" not in str(records)
+
+
+def test_a_vote_on_a_follow_up_logs_the_question_it_was_answered_as(seed_engine, tmp_path):
+    log = FeedbackLog(tmp_path)
+
+    async def scenario(fake, app):
+        fake.message("轨博会什么时候举行？", sender=READER)
+        await replies(fake, READER["id"], 1)
+        fake.message("那它在哪举行？", sender=READER)
+        follow_up = (await replies(fake, READER["id"], 2))[1]
+        fake.press(button(follow_up, "👍"), sender=READER, on_message=follow_up.result)
+        await asyncio.to_thread(fake.wait_for, lambda: fake.calls_of("answerCallbackQuery"))
+
+    drive(seed_engine, scenario, feedback=log)
+    (record,) = [json.loads(line) for line in log.path.read_text(encoding="utf-8").splitlines()]
+    assert (record["vote"], record["question"], record["said"]) == ("up", "轨博会在哪举行？", "那它在哪举行？")
 
 
 # ================================================================ hostile updates and huge texts (issue 13)

@@ -170,3 +170,23 @@ def test_newsqa_alone_without_a_token_runs_the_console():
     assert result.returncode == 0 and "Traceback" not in result.stderr
     sentence, source = result.stdout.splitlines()
     assert RAIL_DATES in sentence and source.startswith(f"——《{RAIL_TITLE}》")
+
+
+def test_eval_feedback_scores_the_corrected_thumbs_down_of_a_feedback_log(tmp_path, capsys):
+    from bot.answer import Candidate
+    from bot.feedback import FeedbackLog
+
+    log = FeedbackLog(tmp_path)
+    wrong = Candidate(sentence="错句。", article_id="x", title="错题", byline="", score=1.0)
+    for question in ("轨博会什么时候举行?", "北京冬奥会什么时候开幕?", "轨博会在哪举行?"):
+        log.vote("down", said=question, question=question, candidate=wrong, chat="private", user_id=1)
+    records = [json.loads(line) for line in log.path.read_text(encoding="utf-8").splitlines()]
+    records[0]["expected"] = "12月8日至11日"  # corrected by an admin: the right sentence holds this
+    records[1]["expected"] = None  # corrected: should be declined
+    log.path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    assert main(["eval", "--feedback", "--quiet", str(log.path)]) == 0
+    figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert figures["questions"] == 2 and figures["accuracy@1"] == 1.0 and figures["unanswerable declined"] == "1/1"
+    log.path.write_text(log.path.read_text(encoding="utf-8").replace('"expected"', '"note"'), encoding="utf-8")
+    assert main(["eval", "--feedback", str(log.path)]) == 2
+    assert "holds no corrected 👎" in capsys.readouterr().err

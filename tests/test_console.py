@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -228,3 +229,25 @@ def test_a_follow_up_is_answered_about_the_previous_question_and_a_new_topic_sta
     assert "在株洲举行" in printed[2]
     assert "签约项目23个" in printed[4]
     assert printed[6] == DECLINE
+
+
+def test_good_and_bad_vote_on_the_answer_shown_last_with_its_question(seed_engine, tmp_path):
+    from bot.feedback import FeedbackLog
+
+    log = FeedbackLog(tmp_path / "feedback")
+    out = io.StringIO()
+    lines = [RAIL, "那它在哪举行？", "/more", "/bad", OLYMPICS, "/good"]
+    run_repl(seed_engine, io.StringIO("\n".join(lines) + "\n"), out, interactive=False, feedback=log)
+    printed = out.getvalue().splitlines()
+    assert f"已记下 👎（轨博会在哪举行？），管理员会在 {log.path} 里看到并改正。" in printed
+    assert "已记下 👍（轨博会在哪举行？）。" == printed[-1]  # the decline in between does not take the vote
+    down, up = [json.loads(line) for line in log.path.read_text(encoding="utf-8").splitlines()]
+    shown = seed_engine.ask("轨博会在哪举行？").candidates[1].sentence  # /more showed the second candidate
+    assert (down["vote"], down["said"], down["answer"], down["chat"], down["user"]) == (
+        "down", "那它在哪举行？", shown, "console", None)
+    assert up["vote"] == "up"
+
+
+def test_votes_without_a_feedback_log_or_an_answer_say_so(seed_engine):
+    assert converse(seed_engine, "/bad", RAIL, "/good")[0] == NO_LAST_ANSWER
+    assert converse(seed_engine, RAIL, "/good")[-1] == "这个控制台没有反馈记录，评价没有保存。"
