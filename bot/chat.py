@@ -24,6 +24,7 @@ from telegram.ext import (
 )
 
 from .answer import MAX_QUESTION_CHARS, Answer, Candidate
+from .browse import articles_listing, sources_text
 from .corpus import Article, CorpusError
 from .dialogue import Asked, Conversation
 from .engine import Engine
@@ -50,7 +51,8 @@ WELCOME = "我是 newsqa：用中文问我报纸上的事，我回答报上写�
 CORPUS_LINE = "现有语料：{articles} 篇文章，{passages} 个句子，来源：{sources}。"
 HOW_TO_ASK = "私聊直接发问题；在群里请 @{username}、回复我的消息，或者用 /ask 问题。例如："
 COMMAND_HELP = (
-    "/ask 问题 — 提问\n/more — 同一问题的下一个候选句子\n/source — 上一个答案所在的整篇文章\n/help — 本说明\n"
+    "/ask 问题 — 提问\n/more — 同一问题的下一个候选句子\n/source — 上一个答案所在的整篇文章\n"
+    "/articles — 最新的文章（日期、报纸）\n/help — 本说明\n"
     "答案下面的 👍 / 👎 告诉我答得对不对。\n管理员：/reload 重新读取语料，/stats 运行统计，/feedback 最近的 👎 和婉拒的问题"
 )
 ADMINS_ONLY = "抱歉，{command} 只对管理员开放。"
@@ -75,6 +77,7 @@ READER_COMMANDS = (
     ("ask", "提问，例如 /ask 轨博会什么时候举行？"),
     ("more", "同一问题的下一个候选句子"),
     ("source", "上一个答案所在的整篇文章"),
+    ("articles", "最新的文章，带日期和报纸"),
     ("help", "能问什么、怎么问"),
 )
 ADMIN_COMMANDS = READER_COMMANDS + (("reload", "重新读取语料（管理员）"), ("stats", "运行统计（管理员）"),
@@ -171,8 +174,7 @@ def article_messages(article: Article, limit: int = MessageLimit.MAX_TEXT_LENGTH
 def help_text(engine: Engine, bot_username: str) -> str:
     """What the bot knows (corpus size, sources), how to ask, two example questions from the corpus, commands."""
     articles = engine.knowledge.articles
-    sources = sorted({a.source for a in articles if a.source})
-    named = "、".join(sources[:3]) + (f" 等 {len(sources)} 个" if len(sources) > 3 else "")
+    named = sources_text(articles)
     examples = example_questions(articles)
     return "\n".join([
         WELCOME,
@@ -298,6 +300,7 @@ def build_application(settings: Settings, engine: Engine, feedback: FeedbackLog 
     application.add_handler(CommandHandler("ask", ask, filters=new))
     application.add_handler(CommandHandler("more", more, filters=new))
     application.add_handler(CommandHandler("source", source, filters=new))
+    application.add_handler(CommandHandler("articles", articles_command, filters=new))
     application.add_handler(CommandHandler("reload", reload, filters=new))
     application.add_handler(CommandHandler("stats", stats, filters=new))
     application.add_handler(CommandHandler("feedback", feedback_command, filters=new))
@@ -378,6 +381,11 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/more: the next candidate sentence for the chat's last question."""
     await send_more(update, context, None)
+
+
+async def articles_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/articles: the newest articles with their dates and papers."""
+    await say(update, context, articles_listing(_service(context).engine.knowledge.articles))
 
 
 async def source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -6,6 +6,7 @@ import json
 from typing import TextIO
 
 from .answer import MAX_QUESTION_CHARS, Answer
+from .browse import articles_listing, sources_text
 from .corpus import CorpusError
 from .dialogue import Conversation
 from .feedback import FeedbackError, FeedbackLog
@@ -25,6 +26,7 @@ HELP = """直接输入中文问题，回车提问。命令：
   /source  上一个答案所在的整篇文章
   /good    上一个答案答对了（记入反馈）
   /bad     上一个答案答错了（记入反馈，管理员会看到）
+  /articles 最新的文章（日期、报纸）
   /reload  重新读取语料（corpus/），失败时继续使用旧索引
   /quit    退出（也可以按 Ctrl-D）"""
 
@@ -57,7 +59,8 @@ class ConsoleSession:
             if command in ("/quit", "/exit", "/q"):
                 return False
             handler = {"/help": self.help, "/more": self.more, "/source": self.source, "/reload": self.reload,
-                       "/good": lambda: self.vote("up"), "/bad": lambda: self.vote("down")}.get(command)
+                       "/good": lambda: self.vote("up"), "/bad": lambda: self.vote("down"),
+                       "/articles": self.articles}.get(command)
             if handler is None:
                 self.say(f"未知命令 {command}。输入 /help 查看可用命令。")
             else:
@@ -78,9 +81,13 @@ class ConsoleSession:
     def example(self) -> str:
         return example_questions(self.engine.knowledge.articles)[0]
 
+    def articles(self) -> None:
+        self.say(articles_listing(self.engine.knowledge.articles))
+
     def help(self) -> None:
         self.say(HELP)
-        self.say(f"语料：{self.engine.article_count} 篇文章，{self.engine.passage_count} 个句子。例如：{self.example()}")
+        self.say(f"语料：{self.engine.article_count} 篇文章，{self.engine.passage_count} 个句子，"
+                 f"来源：{sources_text(self.engine.knowledge.articles)}。例如：{self.example()}")
 
     def more(self) -> None:
         asked = self.conversation.get()

@@ -67,13 +67,15 @@ EXAMPLE_SCAN = 200  # examples come from the first articles: a large archive mus
 
 
 def example_questions(articles) -> list[str]:
-    """Two example questions from the current corpus: about the events it names with an abbreviation
-    (以下简称“轨博会” → 轨博会什么时候举行？), else about its headlines."""
+    """Two example questions from two different articles of the current corpus: about an event one names with an
+    abbreviation (以下简称“轨博会” → 轨博会什么时候举行？), and about another's headline."""
     first = [articles[i] for i in range(min(len(articles), EXAMPLE_SCAN))]
-    match = next((m for m in (ABBREVIATION_RE.search(a.text) for a in first) if m), None)
-    examples = [f"{match.group(2)}什么时候举行？", f"{match.group(2)}在哪里举行？"] if match else []
-    for article in first:
+    found = next(((i, m) for i, m in enumerate(ABBREVIATION_RE.search(a.text) for a in first) if m), None)
+    examples = [f"{found[1].group(2)}什么时候举行？"] if found else []
+    for i, article in enumerate(first):
         subject = article.title.split()[0] if article.title.split() else ""
+        if found and i == found[0]:
+            continue  # the other example asks about another article
         if 4 <= len(subject) <= 12 and not subject[0].isdigit() and not subject.startswith("◀"):
             examples.append(f"{subject}是怎么回事？")
         if len(examples) >= 2:

@@ -159,7 +159,8 @@ def test_addressed_text_in_groups_needs_a_mention_or_a_reply_and_drops_the_menti
 
 def test_help_text_names_the_corpus_and_two_example_questions_from_it(seed_engine):
     text = help_text(seed_engine, "newsqa_test_bot")
-    assert f"{seed_engine.article_count} 篇文章" in text and "000_2164a063d2e08902.txt" in text
+    assert f"{seed_engine.article_count} 篇文章" in text and "来源：株洲日报 2021年12月1日" in text
+    assert ".txt" not in text and ".jsonl" not in text  # papers and dates, not file names
     examples = example_questions(seed_engine.knowledge.articles)
     assert len(examples) == 2 and all(f"• {q}" in text for q in examples)
 
@@ -263,8 +264,19 @@ def test_start_describes_the_corpus_and_registers_the_command_list(seed_engine):
     registered = fake.calls_of("setMyCommands")
     everyone = [c for c in registered if "scope" not in c.params]
     admins = [c for c in registered if c.params.get("scope", {}).get("chat_id") == ADMIN["id"]]
-    assert [c["command"] for c in everyone[0].params["commands"]] == ["ask", "more", "source", "help"]
+    assert [c["command"] for c in everyone[0].params["commands"]] == ["ask", "more", "source", "articles", "help"]
     assert [c["command"] for c in admins[0].params["commands"]][-3:] == ["reload", "stats", "feedback"]
+
+
+def test_articles_lists_the_newest_articles_with_date_and_paper(seed_engine):
+    async def scenario(fake, app):
+        fake.message("/articles", sender=READER)
+        (reply,) = await replies(fake, READER["id"], 1)
+        lines = reply.params["text"].splitlines()
+        assert lines[0] == "最新的 10 篇文章（共 15 篇）："
+        assert lines[1] == "1. 2021年12月1日 株洲日报《以高质量调研成果 助推经济社会发展》"
+
+    drive(seed_engine, scenario)
 
 
 def test_a_question_gets_the_sentence_with_the_fact_in_bold_and_its_headline(seed_engine):
