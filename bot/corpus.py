@@ -148,6 +148,9 @@ def write_corpus_file(path: Path, articles: list[Article]) -> None:
 # ◀◀ 上接A1版 opens a piece continued from another page; 下转A3版▶▶ ends one continued on another
 CONTINUATION_RE = re.compile(r"^[◀▶◄►<>]*\s*(?:上接|接上|承上|上接第|接第)\s*(?:第\s*)?(?P<page>[A-Za-z]?\d+)\s*[版版]\s*[◀▶◄►<>]*")
 CONTINUED_TO_RE = re.compile(r"\s*[(（]?\s*[◀▶◄►<>]*\s*(?:下转|转下|轉下|下轉)\s*(?:第\s*)?(?P<page>[A-Za-z]?\d+)\s*版\s*[)）]?[◀▶◄►<>]*\s*$")
+# 图为…, ▲…, (张三 摄): a photo caption, kept apart from the article it sits in
+CAPTION_RE = re.compile(r"^(?:图为|圖為|上图|下图|左图|右图|上圖|下圖|图[:：]|圖[:：]|[▲△])|^.{4,60}(?:摄|攝|供图|供圖)\)?$")
+CAPTIONS_TITLE = "图片说明"
 # 编者按, 记者手记: labels of a part of an article, never its headline
 LABEL_RE = re.compile(r"^(?:编者按|編者按|编者的话|编后|编后语|记者手记|记者观察|短评|相关链接|链接|背景|小贴士|延伸阅读|内容)$")
 CREDIT_LINE_RE = re.compile(r"^[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4})*\s*\(\s*\d{4}[.\-/年]\d{1,2}[.\-/月]\d{1,2}日?\s*\)$")
@@ -284,6 +287,7 @@ def parse_seed(raw: str, source: str, file_meta: tuple[PageMeta, str] = (PageMet
     drafts: list[_Draft] = []
     current: _Draft | None = None
     following_jumps = False  # after a column jump, each block is placed by content, not by position
+    captions: dict[tuple[str, str], _Draft] = {}  # each page's photo captions, one article of their own
     i = 0
     while i < len(blocks):
         block = blocks[i]
@@ -310,6 +314,14 @@ def parse_seed(raw: str, source: str, file_meta: tuple[PageMeta, str] = (PageMet
             if not block:
                 i += 1
                 continue
+        if CAPTION_RE.match(block) and not DATELINE_RE.match(block):
+            page_key = (meta_at[i].date, meta_at[i].page)
+            if page_key not in captions:
+                captions[page_key] = _Draft(headlines=[CAPTIONS_TITLE], meta=meta_at[i])
+                drafts.append(captions[page_key])
+            captions[page_key].paragraphs.append(block)  # the article around it runs on past the picture
+            i += 1
+            continue
         if byline := BYLINE_LINE_RE.match(block):
             if current is not None and not current.byline:
                 current.byline = byline.group("byline")  # 本报记者 何黄彪 on a line of its own

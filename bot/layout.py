@@ -96,7 +96,11 @@ def page_items(raw: str, counts: dict) -> list[str | PageMeta]:
             continue
         header = parse_header(line)
         if header is None:
-            block.append((_unspace(line), bool(INDENT_RE.match(raw_line))))
+            head, line = _glued_headline(line)
+            if head:
+                close()  # 石村撤乡设镇 本报讯(记者 徐教连)近日……: a headline run into its article's first line
+                items.append(head)
+            block.append((_unspace(line), bool(INDENT_RE.match(raw_line)) and not head))
             continue
         close()
         items.append(header[0])
@@ -159,6 +163,23 @@ def _undump(line: str) -> list[str]:
             piece = piece[cut:].lstrip()
         out.append(SPACED_CJK_RE.sub("", piece))
     return [p for p in out if p]
+
+
+GLUED_DATELINE_RE = re.compile(r"(?:本报讯|本報訊|【本报讯】|【本報訊】|新华社|新華社|中新社)")
+
+
+def _glued_headline(line: str) -> tuple[str, str]:
+    """A headline printed on the same line as its article's dateline, with or without a space between: the
+    headline and the rest; ('', line) when the line opens otherwise."""
+    glued = GLUED_DATELINE_RE.search(line, 4, HEADLINE_MAX_CHARS + 1)
+    if glued and is_headline(line[:glued.start()].strip()) and DATELINE_RE.match(line[glued.start():]):
+        return line[:glued.start()].strip(), line[glued.start():]
+    for match in re.finditer(r"\s+", line[:HEADLINE_MAX_CHARS + 12]):
+        rest = line[match.end():]
+        dateline = DATELINE_RE.match(rest)
+        if dateline and dateline_parts(dateline)[0] and is_headline(line[:match.start()]):
+            return line[:match.start()], rest
+    return "", line
 
 
 def _headline_cut(piece: str) -> int | None:

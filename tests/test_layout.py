@@ -111,3 +111,25 @@ def test_continued_to_another_page_is_cut_from_the_text_and_a_piece_continued_he
                                                                   ("城东新建三所学校", "A3", "A1")]
     assert articles[0].text == "城东区今年新建学校3所,总投资" and articles[1].text == "4.5亿元,新增学位5400个。"
     assert report.continuation_pieces == 1
+
+
+@pytest.mark.parametrize("line, title, byline", [
+    ("石村撤乡设镇 本报讯(记者 徐教连)近日,经小政府批准,广饶县石村撤乡设镇。", "石村撤乡设镇", "记者 徐教连"),
+    ("株洲市档案学会 昨成立本报讯 昨天上午,株洲市档案学会成立。", "株洲市档案学会 昨成立", ""),
+    ("逾千兩岸青年共話創業 香港文匯報訊(記者 蘇榕蓉 福州報道)以「青年攜手」為主題的峰會昨日開幕。", "逾千兩岸青年共話創業",
+     "記者 蘇榕蓉 福州報道"),
+])
+def test_a_headline_run_into_the_first_line_of_its_article_is_split_off(line, title, byline):
+    (article,) = parse_seed(line + "\n", "p.txt")[0]
+    assert (article.title, article.byline) == (title, byline)
+    assert not article.text.startswith(title.split()[0])
+
+
+def test_photo_captions_are_kept_apart_and_the_article_runs_on_past_them():
+    raw = ("城东新建三所学校\n\n本报讯(记者/李四) 城东区今年新建学校3所,总投资\n\n图为新建的城东小学。\n\n4.5亿元,新增学位5400个。\n\n"
+           "芦淞区道路恢复通行\n\n本报讯(记者/王五) 芦淞区道路已恢复通行。\n\n▲抢修现场(王五 摄)\n")
+    articles, _ = parse_seed(raw, "p.txt")
+    assert [(a.title, a.text) for a in articles] == [
+        ("城东新建三所学校", "城东区今年新建学校3所,总投资4.5亿元,新增学位5400个。"),
+        ("图片说明", "图为新建的城东小学。\n▲抢修现场(王五 摄)"),
+        ("芦淞区道路恢复通行", "芦淞区道路已恢复通行。")]
