@@ -29,13 +29,14 @@ from .corpus import Article, CorpusError
 from .dialogue import Asked, Conversation
 from .engine import Engine
 from .replies import (
-    ARTICLE_GONE, NO_LAST_ANSWER, NOTHING_MORE, RELOAD_FAILED, WRONG_TELEGRAM, answer_text, decline_text,
+    ARTICLE_GONE, NO_LAST_ANSWER, added_text, NOTHING_MORE, RELOAD_FAILED, WRONG_TELEGRAM, answer_text, decline_text,
     example_questions, reload_text, small_talk_reply, source_line,
 )
 from .feedback import FeedbackError, FeedbackLog
 from .sessions import Sessions
 from .smalltalk import asks_something, small_talk
 from .stats import Stats
+from .uploads import MAX_UPLOAD_BYTES, UploadError, add_file, check_name
 from .settings import Settings, SettingsError
 from .transport import (
     REDACTED, SkippingUpdatesRequest, TokenRejected, deliver, rate_limiter, redact_in_logs, wait_for_telegram,
@@ -71,6 +72,9 @@ VOTED = {"up": "谢谢！已记下 👍", "down": "已记下 👎，管理员会
 VOTED_ALREADY = "这条已经评价过了。"
 VOTE_NOT_SAVED = "抱歉，评价没能保存，请稍后再试。"
 FEEDBACK_NONE = "还没有 👎，也没有婉拒的问题。"
+DOCUMENT_REFUSED = "抱歉，只有管理员可以发文件添加语料。提问请直接发文字。"
+DOCUMENT_RECEIVED = "收到 {name}，正在检查、建立索引……"
+DOCUMENT_FAILED = "没有添加，继续使用原来的语料：{error}"
 MORE_BUTTON, SOURCE_BUTTON, UP_BUTTON, DOWN_BUTTON = "下一句", "原文", "👍", "👎"
 
 READER_COMMANDS = (
@@ -257,6 +261,7 @@ class Service:
     flood: FloodGate
     stats: Stats = field(default_factory=Stats)
     feedback: FeedbackLog | None = None  # None: no vote buttons, nothing logged
+    upload_max_bytes: int = MAX_UPLOAD_BYTES
     chats: Sessions[Conversation] = field(default_factory=lambda: Sessions(Conversation))
 
 
@@ -284,6 +289,7 @@ def build_application(settings: Settings, engine: Engine, feedback: FeedbackLog 
         ApplicationBuilder()
         .token(settings.require_token())
         .base_url(settings.telegram_base_url)
+        .base_file_url(settings.file_url)  # documents admins send come from here (a self-hosted server too)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .concurrent_updates(True)
         .rate_limiter(rate_limiter())
@@ -292,7 +298,7 @@ def build_application(settings: Settings, engine: Engine, feedback: FeedbackLog 
         .build()
     )
     application.bot_data[SERVICE] = Service(engine, settings.admin_ids, FloodGate(settings.flood_per_minute),
-                                            feedback=feedback)
+                                            feedback=feedback, upload_max_bytes=settings.upload_max_bytes)
     new = filters.UpdateType.MESSAGE  # commands and questions; edits get their own reply
     private = filters.ChatType.PRIVATE
     application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & private, edited))
@@ -307,6 +313,7 @@ def build_application(settings: Settings, engine: Engine, feedback: FeedbackLog 
     application.add_handler(CallbackQueryHandler(button))
     application.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, question))
     application.add_handler(MessageHandler(new & private & filters.COMMAND, unknown_command))
+    application.add_handler(MessageHandler(new & private & filters.Document.ALL, document))
     application.add_handler(MessageHandler(new & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, not_text))
     application.add_error_handler(error_handler)
     return application
@@ -482,6 +489,30 @@ async def feedback_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         f"• {e.time[:16].replace('T', ' ')} {e.question}" for e in declines]
     lines.append(f"\n改正方法：在 {log.path.name} 的 👎 行里加上 \"expected\"，见 README。")
     await say(update, context, "\n".join(lines))
+
+
+async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A file in a private chat: an admin's .txt page or .jsonl corpus file is added and served; others are refused."""
+    sent = update.effective_message.document
+    user = update.effective_user
+    service = _service(context)
+    if user is None or user.id not in service.admin_ids:
+        logger.warning("refused document %r from user %s: not in NEWSQA_ADMIN_IDS", sent.file_name,
+                       user.id if user else None)
+        await say(update, context, DOCUMENT_REFUSED)
+        return
+    try:
+        name = check_name(sent.file_name, service.upload_max_bytes, sent.file_size)
+        await say(update, context, DOCUMENT_RECEIVED.format(name=name))
+        data = bytes(await (await context.bot.get_file(sent.file_id)).download_as_bytearray())
+        added = await asyncio.to_thread(add_file, service.engine, name, data, service.upload_max_bytes)
+    except UploadError as exc:
+        logger.warning("document %r from user %s not added: %s", sent.file_name, user.id, exc)
+        await say(update, context, DOCUMENT_FAILED.format(error=exc))
+        return
+    logger.info("document %s from user %s added: %d articles; now %d articles, %d passages", added.name, user.id,
+                added.articles, added.reload.articles, added.reload.passages)
+    await say(update, context, added_text(added))
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -96,3 +96,16 @@ WRONG_CONSOLE = "抱歉答错了。输入 /bad 记下这个错误，管理员会
 def small_talk_reply(kind: str, example: str, wrong: str) -> str:
     """The short reply to small talk (bot/smalltalk.py); `wrong` says how this front end takes feedback."""
     return wrong if kind == "wrong" else SMALL_TALK[kind].format(example=example)
+
+
+ADDED = "已添加 {name}：{articles} 篇文章{repairs}。"
+REPAIRS = (("lines_rejoined", "断行接回 {} 处"), ("fragments_moved", "跳版片段归位 {} 个"),
+           ("repeats_dropped", "重复段落删去 {} 段"), ("continuation_pieces", "续篇 {} 篇"))
+
+
+def added_text(added) -> str:
+    """The reply to an admin's file (bot/uploads.py): articles found, what the builder repaired, the new counts."""
+    build = added.build
+    done = [label.format(getattr(build, field)) for field, label in REPAIRS if build and getattr(build, field, 0)]
+    repairs = f"（{'，'.join(done)}）" if done else ("（无需修复）" if build else "")
+    return "\n".join([ADDED.format(name=added.name, articles=added.articles, repairs=repairs), reload_text(added.reload)])

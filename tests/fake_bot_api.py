@@ -17,7 +17,7 @@ import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from telegram import Update
 
@@ -89,6 +89,7 @@ class FakeBotApi:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
+        self.files: dict[str, bytes] = {}  # file_id -> the bytes getFile's file_path downloads
         self._changed = threading.Condition()
         self._closing = False
         self._server = _Server(("127.0.0.1", 0), _handler_for(self))
@@ -142,6 +143,16 @@ class FakeBotApi:
     def voice(self, *, sender: dict, chat: dict | None = None) -> int:
         voice = {"file_id": "AwACAgIAAxkBvoice", "file_unique_id": "AgADvoice", "duration": 3, "mime_type": "audio/ogg"}
         return self._push("message", self._message(sender, chat, {"voice": voice}))
+
+    def document(self, name: str, data: bytes, *, sender: dict, chat: dict | None = None,
+                 size: int | None = None) -> int:
+        """Queue a message carrying a file; the bot fetches it with getFile and a download from the file URL.
+        `size` overrides the size Telegram announces (to test the limit without sending megabytes)."""
+        file_id = f"BQACAgIAAxkBdoc{len(self.files) + 1}"
+        self.files[file_id] = data
+        document = {"file_id": file_id, "file_unique_id": f"AgADdoc{len(self.files)}", "file_name": name,
+                    "mime_type": "text/plain", "file_size": len(data) if size is None else size}
+        return self._push("message", self._message(sender, chat, {"document": document}))
 
     def press(self, data: str, *, sender: dict, on_message: dict | None) -> int:
         """Queue a callback query: `sender` pressed the inline button carrying `data` under a message the bot sent
@@ -263,7 +274,23 @@ class FakeBotApi:
             return True
         if method in ("sendMessage", "editMessageText"):
             return self._bot_message(params)
+        if method == "getFile" and params.get("file_id") in self.files:
+            file_id = params["file_id"]
+            return {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_size": len(self.files[file_id]),
+                    "file_path": f"documents/{file_id}.bin"}
         return None
+
+    def download(self, file_path: str) -> bytes | None:
+        """The bytes behind a file_path getFile gave out, as GET {file URL}{token}/{file_path} returns them."""
+        with self._changed:
+            self._record(Call("download", {"file_path": file_path}))
+        match = re.fullmatch(r"documents/(.+)\.bin", file_path)
+        return self.files.get(match.group(1)) if match else None
+
+    @property
+    def file_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/file/bot"
 
     def _bot_message(self, params: dict) -> dict:
         chat_id = params["chat_id"]
@@ -322,6 +349,10 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
 
         def _serve(self, body: bytes) -> None:
             url = urlsplit(self.path)
+            files = f"/file/bot{api.token}/"
+            if unquote(url.path).startswith(files):  # ptb percent-encodes the token's colon in file URLs
+                self._send_file(api.download(unquote(url.path)[len(files):]))
+                return
             prefix = f"/bot{api.token}/"
             if not url.path.startswith(prefix):
                 self._reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
@@ -334,6 +365,13 @@ def _handler_for(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
                 params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
             status, payload = api.handle(url.path[len(prefix):], _decode(params))
             self._reply(status, payload)
+
+        def _send_file(self, data: bytes | None) -> None:
+            self.send_response(200 if data is not None else 404)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(data or b"")))
+            self.end_headers()
+            self.wfile.write(data or b"")
 
         def _reply(self, status: int, payload: dict) -> None:
             data = json.dumps(payload, ensure_ascii=False).encode("utf-8")

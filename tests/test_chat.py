@@ -21,7 +21,7 @@ from telegram import Chat, Message, MessageEntity, User
 
 from bot.answer import Answer, Candidate
 from bot.chat import (
-    ADMINS_ONLY, ANSWER_MAX_CHARS, EDITED, FAILED, NO_MESSAGE, REDACTED, SLOW_DOWN, SOURCE_CUT, SOURCE_MAX_MESSAGES,
+    ADMINS_ONLY, ANSWER_MAX_CHARS, DOCUMENT_REFUSED, EDITED, FAILED, NO_MESSAGE, REDACTED, SLOW_DOWN, SOURCE_CUT, SOURCE_MAX_MESSAGES,
     TEXT_ONLY, UNKNOWN_COMMAND, FloodGate, addressed_text, answer_html, article_messages,
     build_application, help_text, redact_in_logs, split_text, telegram_length,
 )
@@ -702,6 +702,55 @@ def test_a_vote_on_a_follow_up_logs_the_question_it_was_answered_as(seed_engine,
     drive(seed_engine, scenario, feedback=log)
     (record,) = [json.loads(line) for line in log.path.read_text(encoding="utf-8").splitlines()]
     assert (record["vote"], record["question"], record["said"]) == ("up", "轨博会在哪举行？", "那它在哪举行？")
+
+
+def test_an_admin_adds_a_page_as_a_document_and_the_next_question_is_answered_from_it(small_corpus, caplog):
+    from test_uploads import PAGE
+
+    engine = Engine.from_corpus(small_corpus, small_corpus.parent / "seeds")
+
+    async def scenario(fake, app):
+        fake.message("科技馆新馆什么时候开放？", sender=READER)
+        assert (await replies(fake, READER["id"], 1))[0].params["text"].startswith(DECLINE)
+        fake.document("kejiguan.txt", PAGE.encode("utf-8"), sender=READER)
+        assert (await replies(fake, READER["id"], 2))[1].params["text"] == DOCUMENT_REFUSED
+        fake.document("kejiguan.txt", PAGE.encode("utf-8"), sender=ADMIN)
+        received, report = texts(await replies(fake, ADMIN["id"], 2))
+        assert received == "收到 kejiguan.txt，正在检查、建立索引……"
+        assert report.startswith("已添加 kejiguan.txt：2 篇文章（无需修复）。\n已重新加载：6 篇文章，")
+        fake.message("科技馆新馆什么时候开放？", sender=READER)
+        assert "5月1日" in (await replies(fake, READER["id"], 3))[2].result["text"]
+
+    fake = drive(engine, scenario)
+    assert [c.params["file_path"] for c in fake.calls_of("download")] == ["documents/BQACAgIAAxkBdoc2.bin"]
+    assert "refused document 'kejiguan.txt' from user 2002: not in NEWSQA_ADMIN_IDS" in caplog.text
+    assert (small_corpus.parent / "seeds" / "kejiguan.txt").is_file()
+
+
+def test_a_bad_or_too_big_document_is_refused_with_file_and_line_and_the_index_stays(small_corpus):
+    engine = Engine.from_corpus(small_corpus)
+    before = engine.knowledge
+    broken = (SMALL_ARTICLES[0].to_json().replace("t-001", "n-1") + '\n{"id": "n-2", "tittle": "x"}\n').encode()
+
+    async def scenario(fake, app):
+        fake.document("broken.jsonl", broken, sender=ADMIN)
+        failed = texts(await replies(fake, ADMIN["id"], 2))[1]
+        assert failed.startswith("没有添加，继续使用原来的语料：broken.jsonl, line 2: ")
+        fake.document("huge.txt", b"x", sender=ADMIN, size=30 * 1024 * 1024)
+        assert texts(await replies(fake, ADMIN["id"], 3))[2] == (
+            "没有添加，继续使用原来的语料：huge.txt：文件太大（30.0 MB），上限是 20.0 MB")
+        fake.message(FESTIVAL, sender=READER)
+        assert (await replies(fake, READER["id"], 1))[0].params["text"] == answer_to(engine, FESTIVAL)
+
+    fake = drive(engine, scenario)
+    assert engine.knowledge is before and sorted(p.name for p in small_corpus.glob("*.jsonl")) == ["small.jsonl"]
+    assert len(fake.calls_of("download")) == 1  # the huge one was never downloaded
+
+
+def test_the_file_url_is_derived_from_the_base_url_or_set_on_its_own():
+    assert Settings(telegram_base_url="http://127.0.0.1:8081/bot").file_url == "http://127.0.0.1:8081/file/bot"
+    assert Settings().file_url == "https://api.telegram.org/file/bot"
+    assert Settings.from_env({"NEWSQA_TELEGRAM_FILE_URL": "http://files:9/f/bot"}).file_url == "http://files:9/f/bot"
 
 
 # ================================================================ hostile updates and huge texts (issue 13)
