@@ -15,7 +15,7 @@ import jieba
 from .files import atomic_write, describe
 from .listing import scan
 from .layout import (
-    BYLINE_LINE_RE, DATELINE_RE, NAMES_LINE_RE, TRAILING_BYLINE_RE, breaks_a_word, dateline_parts, is_headline, page_items,
+    BYLINE_LINE_RE, DATELINE_RE, LEADING_BYLINE_RE, NAMES_LINE_RE, TRAILING_BYLINE_RE, breaks_a_word, dateline_parts, is_headline, page_items,
 )
 from .pages import PAPERS_FILE, PageMeta, Papers, PapersError, is_iso_date, paper_from_dateline, parse_header
 from .text import CJK_RE, ends_sentence, join_broken, normalize
@@ -455,7 +455,12 @@ def _title(headline: str) -> str:
 
 
 def _take_trailing_byline(draft: _Draft) -> None:
-    """(记者 月映红) or (湛承兵 王 群) after the last sentence: the article's byline, not its text."""
+    """(记者 月映红) or (湛承兵 王 群) after the last sentence, or 记者缪鲁报道 before the first: the article's
+    byline, not its text."""
+    lead = LEADING_BYLINE_RE.match(draft.paragraphs[0])
+    if lead and not draft.byline and len(draft.paragraphs[0]) > lead.end():
+        draft.byline = (lead.group("byline") or lead.group("reported")).strip()
+        draft.paragraphs[0] = draft.paragraphs[0][lead.end():]
     match = TRAILING_BYLINE_RE.search(draft.paragraphs[-1])
     if match and not draft.byline:
         draft.byline = match.group("byline").strip()

@@ -25,6 +25,10 @@ BYLINE_LINE_RE = re.compile(
 NAMES_LINE_RE = re.compile(rf"^{NAME}(?:\s+{NAME}){{1,5}}$")  # 乐梦融 王爱东 杨路遥: the writers, under a headline
 TRAILING_BYLINE_RE = re.compile(
     rf"(?<=[。!?”」])\s*\((?P<byline>(?:{_BYLINE_WORDS}\s*)?[\u4e00-\u9fff·]{{1,4}}(?:[\s、]+[\u4e00-\u9fff·]{{1,4}})*)\)\s*$")
+# 记者缪鲁报道 近日……, 记者 张三 近日……: a byline opening the text, without brackets
+LEADING_BYLINE_RE = re.compile(
+    rf"^(?P<byline>{_BYLINE_WORDS}(?:\s*[/:：]\s*|\s+){NAME}(?:、{NAME})*(?:\s*(?:报道|報道))?)(?:\s*[:：]\s*|\s+)"
+    rf"|^(?P<reported>{_BYLINE_WORDS}{NAME}(?:报道|報道))\s*[:：]?\s*")
 RECORD_RE = re.compile(r"^【(?P<key>[^】]{1,8})】\s*=\s*(?P<value>.*)$")
 CATALOGUE_RE = re.compile(r"^(?P<key>[\u4e00-\u9fff]{2,6})\s*[:：]\s*(?P<value>[^。!?]{0,200}。?)$")
 RECORD_KEYS = {"标题": "title", "题名": "title", "颗粒名称": "title", "日期": "date", "出版日期": "date",

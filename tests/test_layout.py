@@ -133,3 +133,14 @@ def test_photo_captions_are_kept_apart_and_the_article_runs_on_past_them():
         ("城东新建三所学校", "城东区今年新建学校3所,总投资4.5亿元,新增学位5400个。"),
         ("图片说明", "图为新建的城东小学。\n▲抢修现场(王五 摄)"),
         ("芦淞区道路恢复通行", "芦淞区道路已恢复通行。")]
+
+
+@pytest.mark.parametrize("text, byline, lead", [
+    ("记者缪鲁报道 近日,城东区新建学校3所。", "记者缪鲁报道", "近日,"),
+    ("本报讯 记者缪鲁报道:近日,城东区新建学校3所。", "记者缪鲁报道", "近日,"),
+    ("本报讯 记者 张三 近日,城东区新建学校3所。", "记者 张三", "近日,"),
+    ("本报讯 记者从市卫健委获悉,城东区新建学校3所。", "", "记者从市卫健委获悉"),  # a reporter, not a byline
+])
+def test_a_byline_opening_the_text_without_brackets(text, byline, lead):
+    (article,) = parse_seed(f"城东新建三所学校\n\n{text}\n", "p.txt")[0]
+    assert article.byline == byline and article.text.startswith(lead)
