@@ -8,10 +8,12 @@ import html
 import logging
 import math
 import re
+import secrets
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from telegram import (
     BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update,
@@ -336,7 +338,14 @@ def run_telegram(settings: Settings) -> int:
     application = build_application(settings, engine, FeedbackLog(settings.feedback_for(settings.corpus_dir)))
     logger.info("serving %d articles (%d passages); %d admin(s)", engine.article_count, engine.passage_count,
                 len(settings.admin_ids))
-    application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=3)
+    if settings.webhook_url:  # Telegram posts each update to us: needs a public https address
+        host, _, port = settings.webhook_listen.rpartition(":")
+        logger.info("webhook mode: listening on %s for %s", settings.webhook_listen, settings.webhook_url)
+        application.run_webhook(listen=host, port=int(port), url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
+                                webhook_url=settings.webhook_url, secret_token=secrets.token_urlsafe(32),
+                                allowed_updates=Update.ALL_TYPES, bootstrap_retries=3)
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=3)
     return 0
 
 

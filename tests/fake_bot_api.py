@@ -90,6 +90,7 @@ class FakeBotApi:
         self._message_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
         self.files: dict[str, bytes] = {}  # file_id -> the bytes getFile's file_path downloads
+        self.webhook: tuple[str, str | None] | None = None  # (url, secret) from setWebhook: updates are posted there
         self._changed = threading.Condition()
         self._closing = False
         self._server = _Server(("127.0.0.1", 0), _handler_for(self))
@@ -181,9 +182,32 @@ class FakeBotApi:
     def _push(self, kind: str, payload: dict) -> int:
         with self._changed:
             update_id = next(self._update_ids)
-            self._updates.append({"update_id": update_id, kind: payload})
-            self._changed.notify_all()
+            update = {"update_id": update_id, kind: payload}
+            if self.webhook is None:
+                self._updates.append(update)
+                self._changed.notify_all()
+                return update_id
+        self.post_update(update)
         return update_id
+
+    def post_update(self, update: dict, secret: str | None = None) -> int:
+        """POST an update to the webhook the bot set, as Telegram does (with its secret token unless given another);
+        recorded as a 'webhook' call with the HTTP status the bot answered."""
+        import urllib.error
+        import urllib.request
+
+        url, expected = self.webhook
+        request = urllib.request.Request(url, data=json.dumps(update).encode("utf-8"), method="POST",
+                                         headers={"Content-Type": "application/json",
+                                                  "X-Telegram-Bot-Api-Secret-Token": secret or expected or ""})
+        try:
+            with urllib.request.urlopen(request, timeout=WAIT_SECONDS) as response:
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        with self._changed:
+            self._record(Call("webhook", {"update_id": update.get("update_id")}, status))
+        return status
 
     # ------------------------------------------------------------ faults
 
@@ -270,6 +294,10 @@ class FakeBotApi:
     def _result(self, method: str, params: dict):
         if method == "getMe":
             return BOT_USER
+        if method == "setWebhook":
+            self.webhook = (params["url"], params.get("secret_token"))
+        elif method == "deleteWebhook":
+            self.webhook = None
         if method in TRUE_METHODS:
             return True
         if method in ("sendMessage", "editMessageText"):

@@ -940,3 +940,36 @@ def test_wait_for_telegram_doubles_its_pause_and_gives_up_only_when_told(unused_
     with pytest.raises(NetworkError):
         asyncio.run(wait_for_telegram(TOKEN, f"http://127.0.0.1:{unused_port}/bot", sleep=sleep, attempts=8))
     assert pauses == [1, 2, 4, 8, 16, 32, 60]
+
+
+def test_webhook_mode_answers_a_question_posted_to_it_and_refuses_a_wrong_secret(tmp_path, unused_port):
+    log = tmp_path / "bot.log"
+    hook = f"http://127.0.0.1:{unused_port}/newsqa-hook"
+    with FakeBotApi(TOKEN) as fake, log.open("w") as log_file:
+        env = _bot_env(fake, tmp_path, NEWSQA_WEBHOOK_URL=hook, NEWSQA_WEBHOOK_LISTEN=f"127.0.0.1:{unused_port}")
+        bot = subprocess.Popen([sys.executable, "-m", "bot", "telegram"], cwd=ROOT, env=env,
+                               stdout=log_file, stderr=subprocess.STDOUT)
+        try:
+            (registered,) = fake.wait_for(lambda: fake.calls_of("setWebhook"), timeout=45, what="setWebhook")
+            assert registered.params["url"] == hook and len(registered.params["secret_token"]) >= 32
+            fake.wait_for(lambda: _listening(unused_port), what="the webhook server to listen")
+            fake.message("轨博会什么时候举行?", sender=READER)  # posted to the webhook, not queued for getUpdates
+            assert "<b>12月8日至11日</b>" in fake.wait_messages(READER["id"], 1)[0].params["text"]
+            forged = {"update_id": 999, "message": {"message_id": 9, "date": 0, "chat": {"id": 5, "type": "private"},
+                                                    "text": "轨博会在哪举行?"}}
+            assert fake.post_update(forged, secret="not-the-secret") == 403
+            assert fake.calls_of("getUpdates") == []
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            code = bot.wait(timeout=WAIT)
+    output = log.read_text(encoding="utf-8")
+    assert code == 0, output[-3000:]
+    assert [c.status for c in fake.calls_of("webhook")] == [200, 403]
+    assert fake.messages_to(5) == [] and TOKEN not in output
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
