@@ -89,14 +89,14 @@ def page_items(raw: str, counts: dict) -> list[str | PageMeta]:
             close()
             items.extend(_record_items(record.group("key"), record.group("value").strip(), counts))
             continue
-        if len(line) >= DUMP_MIN_CHARS and len(SPACED_CJK_RE.findall(line)) >= 5:
+        if _flattened(line):
             close()
             counts["dump_lines"] = counts.get("dump_lines", 0) + 1
             header = parse_header(line)
             if header:
                 items.append(header[0])
                 line = header[1]
-            items.extend(_undump(line))
+            items.extend(_undump(line, despace=len(SPACED_CJK_RE.findall(line)) >= 5))
             continue
         header = parse_header(line)
         if header is None:
@@ -112,6 +112,15 @@ def page_items(raw: str, counts: dict) -> list[str | PageMeta]:
             block.append((header[1], False))
     close()
     return items
+
+
+def _flattened(line: str) -> bool:
+    """A whole page or issue on one line: long, with spaces inside words (PDF column breaks), or with several
+    articles' datelines, or with several spaces after sentences where headlines and paragraphs were run together."""
+    if len(GLUED_DATELINE_RE.findall(line)) >= 2:
+        return True  # two articles' 本报讯 on one line, however short
+    return len(line) >= DUMP_MIN_CHARS and (len(SPACED_CJK_RE.findall(line)) >= 5
+                                            or len(re.findall(r"[。!?”」]\s+\S", line)) >= 2)
 
 
 def _unspace(line: str) -> str:
@@ -152,7 +161,7 @@ def _record_items(key: str, value: str, counts: dict) -> list[str | PageMeta]:
     return [PageMeta(**{field: value})]
 
 
-def _undump(line: str) -> list[str]:
+def _undump(line: str, despace: bool = True) -> list[str]:
     """A whole page flattened on one line: pieces at the spaces after a sentence and around short headline-like
     runs, with the spaces that PDF column breaks left inside words removed."""
     pieces = re.split(r"(?<=[。!?”」])\s+", line)
@@ -165,7 +174,7 @@ def _undump(line: str) -> list[str]:
                 break
             out.append(piece[:cut].strip())
             piece = piece[cut:].lstrip()
-        out.append(SPACED_CJK_RE.sub("", piece))
+        out.append(SPACED_CJK_RE.sub("", piece) if despace else piece)
     return [p for p in out if p]
 
 
@@ -195,7 +204,7 @@ def _headline_cut(piece: str) -> int | None:
         if match and DATELINE_RE.match(piece[match.end():]) and dateline_parts(DATELINE_RE.match(piece[match.end():]))[0]:
             return match.end()
     for match in (two, one):
-        if match and is_headline(match.group(0).strip()) and len(piece) - match.end() > 20:
+        if match and is_headline(match.group(0).strip()) and len(piece) - match.end() >= 8:
             return match.end()
     return None
 

@@ -144,3 +144,14 @@ def test_photo_captions_are_kept_apart_and_the_article_runs_on_past_them():
 def test_a_byline_opening_the_text_without_brackets(text, byline, lead):
     (article,) = parse_seed(f"城东新建三所学校\n\n{text}\n", "p.txt")[0]
     assert article.byline == byline and article.text.startswith(lead)
+
+
+def test_a_whole_issue_run_together_on_one_line_is_cut_into_its_articles():
+    line = ("株洲市档案学会昨成立 蔡振武杨英杰共同揭牌 本报讯(记者 何春林)昨天上午,株洲市档案学会成立。省档案馆副馆长、"
+            "省档案学会理事长蔡振武共同揭牌。档案事业是党和国家事业的重要组成部分。 轨博会下周在株举行 本报讯(记者 任远)"
+            "12月8日至11日,2021中国国际轨道交通和装备制造产业博览会将在株洲举行。 展会规模创新高 本届轨博会展览面积4万平方米。")
+    articles, _ = parse_seed(line + "\n", "issue.txt")
+    assert [a.title for a in articles] == ["株洲市档案学会昨成立 蔡振武杨英杰共同揭牌", "轨博会下周在株举行"]
+    assert articles[0].text.startswith("昨天上午,株洲市档案学会成立。") and "轨博会" not in articles[0].text
+    assert articles[1].paragraphs == ["12月8日至11日,2021中国国际轨道交通和装备制造产业博览会将在株洲举行。", "展会规模创新高",
+                                      "本届轨博会展览面积4万平方米。"]
