@@ -4,6 +4,7 @@ with rank-bm25's full scan and bm25s. Each size runs in a fresh process, so size
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import resource
@@ -134,57 +135,124 @@ def _question(tokens: list[str], rng) -> list[str]:
 
 # ---------------------------------------------------------------- one size, in its own process
 
-def measure(passages: int, questions: int, keep: bool = False) -> dict:
+def measure(passages: int, questions: int, keep: bool = False, text_builds: bool = True) -> dict:
     """Every figure for one archive size (runs in a fresh process: `python -m bot.bench --size N`)."""
-    from .cache import store_knowledge
+    from .cache import load_knowledge, seed_tokenization, wait_for_merges
     from .corpus import write_corpus_file
     from .engine import Engine
-    from .knowledge import build_knowledge, learn_vocabulary, passage_documents
-    from .text import Tokenizer
+    from .knowledge import passage_documents
 
     figures: dict = {"passages": passages, "questions": questions}
     _say(f"{passages:,} passages: generating the synthetic archive")
     synthetic = synthetic_corpus(passages, questions)
+    new_file = synthetic_corpus(ARTICLES_PER_FILE * 8, 1, seed=1).articles[:ARTICLES_PER_FILE]  # a day's paper
     folder = Path(tempfile.mkdtemp(prefix="newsqa-bench-"))
     try:
         corpus_dir = folder / "corpus"
-        by_file: dict[str, list] = {}
-        for article in synthetic.articles:
-            by_file.setdefault(article.source, []).append(article)
-        for name, articles in by_file.items():
+        by_file = _by_file(synthetic)
+        for name, (articles, _) in by_file.items():
             write_corpus_file(corpus_dir / name, articles)
         figures.update(articles=len(synthetic.articles), files=len(by_file))
+        seed_tokenization(corpus_dir, by_file)  # the archive comes tokenized: the build below is the index alone
 
-        _say("building the newsqa index")
-        tokenizer = Tokenizer(learn_vocabulary(synthetic.articles)[0])  # as the real build: the learned dictionary
+        _say("building the newsqa index from tokens")
         started = time.perf_counter()
-        built = build_knowledge(synthetic.articles, tokenizer, synthetic.parts)
+        knowledge = load_knowledge(corpus_dir, merge=False)
         figures["build_s"] = time.perf_counter() - started
-        figures["vocabulary"] = len(built.index.vocabulary)
-        started = time.perf_counter()
-        knowledge = store_knowledge(corpus_dir, built)
-        figures["save_s"] = time.perf_counter() - started
+        figures["save_s"] = 0.0
+        figures["vocabulary"] = len(knowledge.index.vocabulary)
+        figures["segments"] = len(knowledge.index.segments)
         figures["build_peak_rss_mb"] = peak_rss_mb()
-        del built
 
         figures["newsqa_ms"] = _times(lambda q: knowledge.index.search(q, TOP), synthetic.questions)
         ours = [knowledge.index.search(q, TOP) for q in synthetic.questions]
-        engine = Engine(knowledge)
+        engine = Engine(knowledge, corpus_dir)
         figures["ask_ms"] = _times(engine.ask, synthetic.question_texts)
 
         _say("cold starts: process start, index load, jieba, first answer")
         figures.update(_cold_starts(corpus_dir, synthetic.question_texts[0]))
 
+        _say("adding a day's paper and reloading")
+        figures.update(_add_one_file(engine, corpus_dir, new_file))
+        figures["segments_after_add"] = len(engine.knowledge.index.segments)
+        wait_for_merges()
+
         docs = passage_documents(*synthetic.parts)
-        del knowledge, engine, synthetic.articles
+        del knowledge, engine, synthetic.articles, by_file
         figures.update(_rank_bm25(docs, synthetic.questions, ours))
         figures.update(_bm25s(docs, synthetic.questions))
+        del docs
+        if text_builds:
+            figures.update(_text_builds(corpus_dir, folder))
     finally:
         if keep:
             _say(f"kept {folder}")
         else:
             shutil.rmtree(folder, ignore_errors=True)
     return figures
+
+
+def _by_file(synthetic: Synthetic) -> dict:
+    """name -> (articles, parts with article numbers counted from 0 in each file)."""
+    sentences, sentence_tokens, title_tokens = synthetic.parts
+    result, cursor = {}, 0
+    for number, article in enumerate(synthetic.articles):
+        articles, (own, tokens, titles) = result.setdefault(article.source, ([], ([], [], [])))
+        local = len(articles)
+        articles.append(article)
+        titles.append(title_tokens[number])
+        while cursor < len(sentences) and sentences[cursor].article == number:
+            own.append(dataclasses.replace(sentences[cursor], article=local))
+            tokens.append(sentence_tokens[cursor])
+            cursor += 1
+    return result
+
+
+def _add_one_file(engine, corpus_dir: Path, articles: list) -> dict:
+    """Write a new corpus file (raw text: jieba tokenizes it) and time Engine.reload; check the new passages are
+    found: a sentence of the new file, asked in its own words, is the top hit."""
+    from .corpus import write_corpus_file
+
+    name = "zzzz-today.jsonl"  # sorts last, as a new day's paper does
+    write_corpus_file(corpus_dir / name, [dataclasses.replace(a, id=f"today-{a.id}", source=name) for a in articles])
+    report = engine.reload()
+    knowledge = engine.knowledge
+    found = 0
+    for sentence in range(len(knowledge.sentences) - 20, len(knowledge.sentences)):
+        tokens = knowledge.tokenizer.tokens(knowledge.sentences[sentence].text)
+        hits = knowledge.index.search(tokens, TOP)
+        found += bool(hits) and knowledge.articles[knowledge.sentences[hits[0].doc].article].id.startswith("today-")
+    return {"reload_s": report.seconds, "reload_found": found, "reload_checked": 20}
+
+
+def _text_builds(corpus_dir: Path, folder: Path) -> dict:
+    """A first build from raw text (jieba included), on one core and on all, each in a fresh process."""
+    from .pool import workers
+
+    figures = {"cores": workers()}
+    for label, processes in (("text_build_1_s", 1), ("text_build_all_s", 0)):
+        _say(f"building from raw text on {processes or 'all'} core(s)")
+        copy = folder / f"text-{processes}"
+        shutil.copytree(corpus_dir, copy, ignore=shutil.ignore_patterns(".index"))
+        process = subprocess.run([sys.executable, "-m", "bot.bench", "--build-from-text", str(copy),
+                                  "--processes", str(processes)], stdout=subprocess.PIPE, text=True,
+                                 cwd=Path(__file__).resolve().parent.parent)
+        if process.returncode != 0:
+            raise RuntimeError(f"the build from text failed with status {process.returncode}")
+        figures[label] = json.loads(process.stdout)["seconds"]
+        shutil.rmtree(copy, ignore_errors=True)
+    return figures
+
+
+def build_from_text(corpus_dir: Path, processes: int) -> dict:
+    """Time a first build of corpus_dir (no saved index) with this many tokenizing processes (0: all cores)."""
+    from . import pool
+    from .cache import load_knowledge
+
+    pool.MAX_PROCESSES = processes or None
+    started = time.perf_counter()
+    load_knowledge(corpus_dir, merge=False)
+    return {"seconds": time.perf_counter() - started}
 
 
 def _times(run, items) -> dict:
@@ -227,8 +295,8 @@ def cold_start(corpus_dir: Path, question: str) -> dict:
 
     imported = time.perf_counter()
     built = []
-    build = cache.build_knowledge
-    cache.build_knowledge = lambda *args: built.append(1) or build(*args)  # a cold start must not build
+    update = cache._Store.update
+    cache._Store.update = lambda *args: built.append(1) or update(*args)  # a cold start must not build
     engine = Engine.from_corpus(corpus_dir)
     loaded = time.perf_counter()
     result = engine.ask(question)
@@ -313,7 +381,8 @@ def run_bench(args) -> int:
     results = []
     for passages in args.passages or SIZES:
         process = subprocess.run([sys.executable, "-m", "bot.bench", "--size", str(passages),
-                                  "--questions", str(args.questions)],
+                                  "--questions", str(args.questions)]
+                                 + (["--no-text-build"] if getattr(args, "no_text_build", False) else []),
                                  stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
         if process.returncode != 0:
             print(f"bench at {passages:,} passages failed (exit status {process.returncode})", file=sys.stderr)
@@ -324,27 +393,37 @@ def run_bench(args) -> int:
 
 
 def table(results: list[dict]) -> str:
-    """The figures side by side, one row per size, with the ratios the issue asks about."""
-    header = ["passages", "newsqa p50", "p95", "ask p50", "rank-bm25 p50", "bm25s p50", "vs rank-bm25",
-              "vs bm25s", "top-10 same", "build", "load", "cold start", "peak RSS"]
+    """The figures side by side, one row per size, with the ratios against the plain approach (rank-bm25)."""
+    header = ["passages", "segments", "newsqa p50", "p95", "ask p50", "rank-bm25 p50", "bm25s p50", "vs rank-bm25",
+              "vs bm25s", "top-10 same", "build", "add 1 file", "rank-bm25 rebuild", "vs rebuild", "cold start",
+              "text build 1 core", "all cores", "peak RSS"]
     rows = []
     for r in results:
         ours = r["newsqa_ms"]["p50"]
         scan = r["rank_bm25_ms"]
         peer = r.get("bm25s_ms")
+        text = "text_build_1_s" in r
         rows.append([
-            f"{r['passages']:,}", _ms(ours), _ms(r["newsqa_ms"]["p95"]), _ms(r["ask_ms"]["p50"]),
+            f"{r['passages']:,}", str(r.get("segments", "-")), _ms(ours), _ms(r["newsqa_ms"]["p95"]),
+            _ms(r["ask_ms"]["p50"]),
             _ms(scan["p50"]) + ("" if scan["n"] == r["questions"] else f" ({scan['n']} q)"),
             _ms(peer["p50"]) if peer else "-", f"{scan['p50'] / ours:,.0f}×", f"{peer['p50'] / ours:,.1f}×" if peer else "-",
-            f"{r['top10_same']}/{r['top10_checked']}", f"{r['build_s'] + r['save_s']:.1f} s", f"{r['load_s']:.2f} s",
-            f"{r['cold_start_s']:.2f} s", f"{r['peak_rss_mb']:,.0f} MB",
+            f"{r['top10_same']}/{r['top10_checked']}", f"{r['build_s'] + r['save_s']:.1f} s",
+            f"{r['reload_s']:.2f} s ({r['reload_found']}/{r['reload_checked']})", f"{r['rank_bm25_build_s']:.1f} s",
+            f"{r['rank_bm25_build_s'] / r['reload_s']:,.1f}×", f"{r['cold_start_s']:.2f} s",
+            f"{r['text_build_1_s']:.1f} s" if text else "-",
+            f"{r['text_build_all_s']:.1f} s ({r['cores']}, {r['text_build_1_s'] / r['text_build_all_s']:.2f}×)" if text else "-",
+            f"{r['peak_rss_mb']:,.0f} MB",
         ])
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(str(cell).rjust(width) for cell, width in zip(row, widths)) for row in [header, *rows]]
     notes = [
         "newsqa/rank-bm25/bm25s p50: one question's top-10 search over the passages, the same token lists for all three;",
-        "ask p50: a whole answer (jieba, search, templates); build: index from tokens + save; load: index from the",
-        "cache with jieba ready; cold start: process start to first answer (median of 3); peak RSS: of that process.",
+        "ask p50: a whole answer (jieba, search, templates); build: the segments from tokens, written; add 1 file: a day's",
+        "paper (64 articles, raw text) added and Engine.reload (its new passages found as top hit, of 20 tried); rank-bm25",
+        "rebuild: BM25Okapi over the whole archive, the plain approach's only way to add a file; cold start: process start",
+        "to first answer (median of 3); text build: a first build from raw text (jieba) on 1 core and on all (cores, speed-up);",
+        "peak RSS: of the cold-start process.",
     ]
     if any("bm25s" in r for r in results):
         notes.append(BM25S_MISSING)
@@ -361,11 +440,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=200)
     parser.add_argument("--cold-start", nargs=2, metavar=("CORPUS", "QUESTION"))
     parser.add_argument("--keep", action="store_true", help="keep the synthetic corpus and its index")
+    parser.add_argument("--no-text-build", action="store_true", help="skip the builds from raw text (jieba)")
+    parser.add_argument("--build-from-text", metavar="CORPUS")
+    parser.add_argument("--processes", type=int, default=0)
     args = parser.parse_args(argv)
     if args.cold_start:
         print(json.dumps(cold_start(Path(args.cold_start[0]), args.cold_start[1])))
+    elif args.build_from_text:
+        print(json.dumps(build_from_text(Path(args.build_from_text), args.processes)))
     else:
-        print(json.dumps(measure(args.size, args.questions, args.keep)))
+        print(json.dumps(measure(args.size, args.questions, args.keep, not args.no_text_build)))
     return 0
 
 

@@ -1,17 +1,30 @@
-"""The saved index beside the corpus (corpus/.index/): a restart maps it instead of re-tokenizing, a changed corpus
-file invalidates it, and a rebuild re-tokenizes only the corpus files that changed.
+"""The saved index beside the corpus (corpus/.index/): a start maps it instead of tokenizing, and a reload opens only
+what is new. Like Lucene, it is a set of immutable segments named by one commit file.
 
 Layout of corpus/.index/:
-  files.json            name -> [size, mtime_ns, content digest]: unchanged files are not hashed again
-  words-<digest>.json   a user dictionary that tokenized some corpus file
+  commit.json           the one mutable file, replaced whole: code digest, corpus files, and the checksums of the
+                        vocabulary, catalog and segment descriptions it uses. Whatever it does not name is garbage.
+  terms-<id>.json       the global vocabulary (term ids, append-only while segments are added)
+  vocab-<id>.json       the learned user dictionary and abbreviations of the whole corpus
+  catalog-<id>.json     per corpus file: digest, article ids, the words it teaches (read on reload, not on start)
+  seg-<id>/             one segment: a run of corpus files in name order (bot/segments.py), one CRC-32 per array
   files/<digest>-<code>.npz  one corpus file split and tokenized (passage_parts), keyed by its content and the code
-  snapshot-<key>/       everything needed to answer, as memory-mapped .npy arrays; key = code + every file's digest
-Everything is written under a temporary name and renamed into place; whatever fails to load is rebuilt.
+  files.json, words-<digest>.json   unchanged files are not hashed again; the dictionaries shards were cut with
+Writes go to tmp-<pid>-… names and are renamed into place; the commit is renamed last, so a process killed at any
+point leaves the old commit (with all its files) or the new one. Every file is checked against its checksum before
+use; anything that does not check out is rebuilt. Temporary files of processes that no longer run are removed.
+
+Merge policy: a first build groups files into segments of about SEGMENT_TARGET passages; a reload adds a segment per
+new run of files and rewrites only the segment holding a changed or removed file. When more than MERGE_AT segments
+are smaller than SEGMENT_TARGET, adjacent small ones are merged (up to SEGMENT_TARGET passages each) by a background
+thread after the reload, under the index's lock; questions are answered meanwhile from the snapshot already made.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import bisect
+import contextlib
+import fcntl
 import hashlib
 import json
 import logging
@@ -21,26 +34,34 @@ import threading
 import time
 import uuid
 import zipfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import zlib
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
-import jieba
 import numpy as np
 
-from . import corpus, knowledge as knowledge_module, retrieval, text
-from .corpus import Article, corpus_files, load_corpus, read_corpus_file
-from .knowledge import Knowledge, Parts, Sentence, build_knowledge, learn_vocabulary, passage_parts
+from . import corpus, knowledge as knowledge_module, retrieval, segments as segments_module, text
+from .corpus import Article, CorpusError, load_corpus, read_corpus_file
+from .knowledge import (Knowledge, Parts, Sentence, build_knowledge, learn_file_vocabulary, merge_vocabularies,
+                        passage_parts)
 from .retrieval import Index
+from .segments import ARTICLE_FIELDS, FileEntry, Segment, SegmentError, compose, file_articles, file_tables, slice_file
 from .text import Tokenizer, normalize
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1  # bump when the layout below changes
+FORMAT = 3  # bump when the layout above changes
 INDEX_DIR = ".index"
-ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
+COMMIT = "commit.json"
+SEGMENT_TARGET = 50_000  # passages: small enough to rewrite in about a second, few enough to search all at 1M
+MERGE_AT = 8  # small segments tolerated before a background merge
 MAX_WORD_CHANGES = 2000  # beyond this many changed dictionary words, re-tokenizing beats searching for each
 RACY_SECONDS = 2  # a file modified this recently may change again within the same mtime: hash it next time too
+STALE_SECONDS = 3600  # a temporary file this old is removed even if its process id is in use again
 
 
 def _digest(*parts: bytes | str) -> str:
@@ -52,47 +73,56 @@ def _digest(*parts: bytes | str) -> str:
 
 
 def _source_digest(*paths: str) -> str:
+    import jieba
+
     return _digest(str(FORMAT), jieba.__version__, *(Path(p).read_bytes() for p in paths))
 
 
-# What a cached file or snapshot depends on besides the corpus: the code that split and tokenized it (including the
-# passage design in knowledge.py) and, for snapshots, the code that indexed and laid it out. Read once, at import,
+# What a cached file or segment depends on besides the corpus: the code that split and tokenized it (including the
+# passage design in knowledge.py) and, for segments, the code that indexed and laid it out. Read once, at import,
 # so a running process keys caches by the code it actually runs.
 TOKENIZING_CODE = _source_digest(text.__file__, knowledge_module.__file__, corpus.__file__)
-SNAPSHOT_CODE = _digest(TOKENIZING_CODE, _source_digest(retrieval.__file__, __file__))
+SNAPSHOT_CODE = _digest(TOKENIZING_CODE, _source_digest(retrieval.__file__, segments_module.__file__, __file__))
+
+_merges: list[threading.Thread] = []
 
 
 # ---------------------------------------------------------------- entry points
 
-def load_knowledge(corpus_dir: Path) -> Knowledge:
-    """The knowledge of corpus_dir: its saved snapshot when no file changed, else built (reusing the tokenization
-    of unchanged files) and saved. Corpus faults raise CorpusError exactly as load_corpus does."""
+def load_knowledge(corpus_dir: Path, merge: bool = True) -> Knowledge:
+    """The knowledge of corpus_dir: its saved segments when no file changed, else updated (new segments for what
+    changed, reusing the tokenization of unchanged files) and committed. Corpus faults raise CorpusError exactly as
+    load_corpus does; a cache that cannot be read or written is rebuilt or skipped, never trusted blindly."""
     store = _Store(corpus_dir)
+    store.clean_leftovers()
     fingerprints = store.fingerprints()
-    if fingerprints:
-        loaded = store.open_snapshot(_snapshot_key(fingerprints))
-        if loaded is not None:
-            store.remember_digests()
-            return loaded
-    articles = load_corpus(corpus_dir)  # the reader-facing checks: missing folder, bad lines, duplicate ids
-    if not fingerprints or store.fingerprints() != fingerprints:
-        log.warning("corpus files changed while being read: this build is served but not saved")
-        return build_knowledge(articles)
-    user_words, _ = learn_vocabulary(articles)
-    tokenizer = tokenizer_for(user_words)
-    parts = store.tokenized(articles, fingerprints, _as_dict(user_words), tokenizer)
-    built = build_knowledge(articles, tokenizer, parts)  # parts None: tokenized here, not saved per file
-    return store.save(built, fingerprints) or built
+    if not fingerprints:
+        return build_knowledge(load_corpus(corpus_dir))  # load_corpus names the fault, else serve from memory
+    opened = store.open_current(fingerprints)
+    if opened is not None:
+        store.remember_digests()
+        return opened
+    prepared = store.prepare(fingerprints)  # a bad corpus file is named before anything is written
+    if isinstance(prepared, Knowledge):
+        return prepared
+    with store.locked():
+        opened = store.open_current(fingerprints)  # another process may have just committed these very files
+        if opened is not None:
+            return opened
+        knowledge, plan = store.update(fingerprints, prepared)
+    if merge and plan:
+        thread = threading.Thread(target=store.merge, args=(plan,), name="newsqa-merge", daemon=True)
+        _merges.append(thread)
+        thread.start()
+    return knowledge
 
 
-def store_knowledge(corpus_dir: Path, built: Knowledge) -> Knowledge:
-    """Save knowledge built from corpus_dir's files as their snapshot (the benchmark uses this for corpora it has
-    tokenized itself) and return the memory-mapped copy."""
-    store = _Store(corpus_dir)
-    saved = store.save(built, store.fingerprints())
-    if saved is None:
-        raise OSError(f"could not write the index under {store.root}")
-    return saved
+def wait_for_merges(timeout: float | None = None) -> None:
+    """Wait for background merges started by this process (tests and the benchmark use it)."""
+    for thread in list(_merges):
+        thread.join(timeout)
+        if not thread.is_alive():
+            _merges.remove(thread)
 
 
 _last_tokenizer: tuple[str, Tokenizer] | None = None
@@ -110,10 +140,6 @@ def tokenizer_for(user_words) -> Tokenizer:
         return _last_tokenizer[1]
 
 
-def _snapshot_key(fingerprints: list[tuple[str, str]]) -> str:
-    return _digest(SNAPSHOT_CODE, *chain.from_iterable(fingerprints))
-
-
 def _as_dict(user_words) -> dict:
     return dict(user_words) if isinstance(user_words, dict) else dict.fromkeys(user_words)
 
@@ -126,39 +152,71 @@ def _words_digest(words: dict) -> str:
     return _digest(json.dumps(_sorted_words(words), ensure_ascii=False))
 
 
+def _crc(data: bytes) -> str:
+    return f"{zlib.crc32(data):08x}"
+
+
+@dataclass
+class _Plan:
+    """What prepare() read: the commit it started from, where each unchanged file is, the changed files' articles,
+    and every file's catalog entry."""
+
+    body: dict | None
+    old: "_Opened | None"
+    located: dict
+    articles_of: dict
+    entries: dict
+
+
+@dataclass
+class _Opened:
+    """A commit's files, checked and mapped."""
+
+    body: dict
+    terms: list[str]
+    user_words: dict
+    abbreviations: dict
+    segments: list[Segment]
+
+
 # ---------------------------------------------------------------- the store
 
 class _Store:
-    """corpus_dir/.index: reads and writes never raise for a broken or missing cache, they rebuild."""
+    """corpus_dir/.index: reads never trust a file whose checksum or shape is off, writes never leave half a file."""
 
     def __init__(self, corpus_dir: Path):
         self.corpus_dir = Path(corpus_dir)
         self.root = self.corpus_dir / INDEX_DIR
         self._digests: dict | None = None  # computed by fingerprints(), written by remember_digests()
+        self._committed_segments: list[Segment] = []  # what the last update committed
 
     # -- corpus file digests
 
     def fingerprints(self) -> list[tuple[str, str]]:
-        """(name, content digest) of every corpus file, in load order; [] when the folder cannot be listed or read
-        (load_corpus then names the fault). Nothing is written until remember_digests()."""
+        """(name, content digest) of every corpus file, in load order; [] when the folder cannot be listed (load_corpus
+        then names the fault); CorpusError naming a listed file that cannot be read. Nothing is written until
+        remember_digests()."""
         try:
-            paths = corpus_files(self.corpus_dir) if self.corpus_dir.is_dir() else []
-            known = self._read_json(self.root / "files.json")
-            known = known if isinstance(known, dict) else {}
-            now = time.time_ns()
-            seen, result = {}, []
-            for path in paths:
+            paths = corpus.corpus_files(self.corpus_dir) if self.corpus_dir.is_dir() else []
+        except OSError:
+            return []
+        known = self._read_json(self.root / "files.json")
+        known = known if isinstance(known, dict) else {}
+        now = time.time_ns()
+        seen, result = {}, []
+        for path in paths:
+            try:
                 stat = path.stat()
                 entry = known.get(path.name)
                 size, mtime, digest = entry if isinstance(entry, list) and len(entry) == 3 else (None, None, None)
-                if (size, mtime) != (stat.st_size, stat.st_mtime_ns) or digest is None:
+                if (size, mtime) != (stat.st_size, stat.st_mtime_ns) or not isinstance(digest, str):
                     with path.open("rb") as handle:
                         digest = hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
-                trusted = now - stat.st_mtime_ns > RACY_SECONDS * 1_000_000_000
-                seen[path.name] = [stat.st_size, stat.st_mtime_ns if trusted else None, digest]
-                result.append((path.name, digest))
-        except OSError:
-            return []
+            except OSError as exc:  # listed, then gone or unreadable: named as load_corpus names it
+                raise CorpusError(path, None, f"cannot be read ({exc.strerror or exc})") from exc
+            trusted = now - stat.st_mtime_ns > RACY_SECONDS * 1_000_000_000
+            seen[path.name] = [stat.st_size, stat.st_mtime_ns if trusted else None, digest]
+            result.append((path.name, digest))
         self._digests = seen if seen != known else None
         return result
 
@@ -168,54 +226,280 @@ class _Store:
             self._write_json(self.root / "files.json", self._digests)
             self._digests = None
 
+    # -- the commit
+
+    def open_current(self, fingerprints: list[tuple[str, str]], tokenizer: Tokenizer | None = None) -> Knowledge | None:
+        """The committed knowledge if it is of this code and exactly these files, else None (a damaged commit is
+        reported and left for the update to replace)."""
+        body = self._read_commit()
+        if body is None or body["files"] != [list(f) for f in fingerprints]:
+            return None
+        try:
+            opened = self._open(body)
+        except (SegmentError, OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("ignoring the saved index in %s (%s); rebuilding it", self.root, exc)
+            return None
+        return _knowledge(opened, tokenizer)
+
+    def _read_commit(self) -> dict | None:
+        """The commit's body if it is whole, of this format and code; None otherwise."""
+        path = self.root / COMMIT
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            body = raw["body"]
+            if _crc(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")) != raw["crc"]:
+                raise ValueError("it does not match its checksum")
+            if body["format"] != FORMAT or body["code"] != SNAPSHOT_CODE:
+                return None  # written by other code: rebuilt, not an error
+            _expect(isinstance(body["files"], list) and all(isinstance(f, list) and len(f) == 2 for f in body["files"]),
+                    "files")
+            _expect(all(isinstance(s, list) and len(s) == 2 for s in body["segments"]), "segments")
+            return body
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("ignoring the unreadable %s (%s); rebuilding the index", path, exc)
+            return None
+
+    def _open(self, body: dict) -> _Opened:
+        terms = self._read_checked(body["terms"])
+        _expect(isinstance(terms, list) and all(isinstance(t, str) for t in terms), "terms")
+        vocab = self._read_checked(body["vocab"])
+        words, abbreviations = vocab["user_words"], vocab["abbreviations"]
+        _expect(isinstance(words, list) and all(isinstance(w, list) and len(w) == 2 for w in words), "user words")
+        _expect(isinstance(abbreviations, dict), "abbreviations")
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            opened = list(pool.map(lambda s: segments_module.read(self.root / s[0], s[1], len(terms)), body["segments"]))
+        listed = [[f.name, f.digest] for s in opened for f in s.files]
+        _expect(listed == body["files"], "files of the segments")
+        return _Opened(body, terms, {w: t for w, t in words}, abbreviations, opened)
+
+    def _read_checked(self, reference) -> object:
+        name, crc = reference
+        raw = (self.root / name).read_bytes()
+        if _crc(raw) != crc:
+            raise ValueError(f"{name} does not match its checksum")
+        return json.loads(raw)
+
+    # -- updating
+
+    def prepare(self, fingerprints: list[tuple[str, str]]) -> "_Plan | Knowledge":
+        """Read what changed since the commit, before anything is written: CorpusError names a bad file (the old
+        commit stays). A Knowledge built in memory when the corpus cannot be saved as it is (files changing)."""
+        old = self._previous()
+        located = {f.name: (number, position, f.digest) for number, segment in enumerate(old.segments)
+                   for position, f in enumerate(segment.files)} if old else {}
+        catalog = self._previous_catalog(old)
+        digests = dict(fingerprints)
+        changed = [name for name, digest in fingerprints
+                   if located.get(name, (0, 0, None))[2] != digest or catalog.get(name, {}).get("digest") != digest]
+        articles_of = {name: read_corpus_file(self.corpus_dir / name) for name in changed}
+        entries = {name: catalog[name] for name in digests if name not in articles_of}
+        for name, articles in articles_of.items():
+            entries[name] = {"digest": digests[name], "ids": [a.id for a in articles],
+                             "learned": learn_file_vocabulary(articles)}
+        ids = Counter(chain.from_iterable(entries[name]["ids"] for name in digests))
+        if not ids or ids.most_common(1)[0][1] > 1 or self.fingerprints() != fingerprints:
+            articles = load_corpus(self.corpus_dir)  # names the duplicate id or empty corpus exactly
+            log.warning("corpus files changed while being read: this build is served but not saved")
+            return build_knowledge(articles)
+        return _Plan(old.body if old else None, old, located, articles_of, entries)
+
+    def update(self, fingerprints: list[tuple[str, str]], plan: "_Plan") -> tuple[Knowledge, list]:
+        """Commit the index of these files, reusing every segment whose files did not change; the knowledge and
+        the merges the policy asks for. Called under the lock with what prepare() read."""
+        if plan.body != self._read_commit():  # another process committed meanwhile: start from its commit
+            plan = self.prepare(fingerprints)
+            if isinstance(plan, Knowledge):
+                return plan, []
+        old, located, articles_of, entries = plan.old, plan.located, plan.articles_of, plan.entries
+        digests = dict(fingerprints)
+        user_words, abbreviations = merge_vocabularies(entries[name]["learned"] for name in digests)
+        redo = dict(articles_of)
+        if old:
+            redo.update(self._affected(old, {n: at for n, at in located.items() if n in digests}, user_words, redo))
+        tokenizer = tokenizer_for(user_words)
+        terms = list(old.terms) if old else []
+        vocabulary = {term: row for row, term in enumerate(terms)}
+        parts = self._tokenized([(name, digests[name], redo[name]) for name in digests if name in redo],
+                                user_words, tokenizer)
+        fresh = {name: (FileEntry(name, digests[name], len(redo[name]), len(parts[name][0])),
+                        file_tables(redo[name], parts[name], vocabulary)) for name in redo}
+        terms += list(vocabulary)[len(terms):]
+        kept, made = self._plan_segments([name for name, _ in fingerprints], located, old, fresh)
+        try:
+            knowledge = self._commit(fingerprints, kept, made, terms, vocabulary, user_words, abbreviations,
+                                     entries, tokenizer, old)
+        except OSError as exc:
+            log.warning("could not save the index under %s (%s); serving it from memory", self.root, exc)
+            segments = [s if isinstance(s, Segment) else compose(s) for s in kept]
+            return _knowledge(_Opened({}, terms, user_words, abbreviations, segments), tokenizer, vocabulary), []
+        self.remember_digests()
+        return knowledge, merge_plan([s.sentence_count for s in self._committed_segments])
+
+    def _previous(self) -> _Opened | None:
+        body = self._read_commit()
+        if body is None:
+            return None
+        try:
+            return self._open(body)
+        except (SegmentError, OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("ignoring the saved index in %s (%s); rebuilding it", self.root, exc)
+            return None
+
+    def _previous_catalog(self, old: _Opened | None) -> dict:
+        if old is None:
+            return {}
+        try:
+            catalog = self._read_checked(old.body["catalog"])
+            _expect(isinstance(catalog, dict) and all(
+                isinstance(e, dict) and isinstance(e.get("ids"), list) and isinstance(e.get("learned"), dict)
+                for e in catalog.values()), "catalog")
+            return catalog
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("ignoring the saved catalog (%s): every corpus file is read again", exc)
+            return {}
+
+    def _affected(self, old: _Opened, located: dict, user_words: dict, redo: dict) -> dict:
+        """Unchanged files whose text holds a dictionary word that entered, left or changed its tag: jieba only
+        looks words up inside the text it cuts, so only those files can tokenize differently."""
+        changed = {w for w in old.user_words.keys() | user_words.keys() if old.user_words.get(w) != user_words.get(w)}
+        if not changed:
+            return {}
+        affected = {}
+        for name, (number, position, _) in located.items():
+            if name in redo:
+                continue
+            articles = file_articles(old.segments[number], position)
+            haystack = normalize(" ".join(getattr(a, f) for a in articles for f in ARTICLE_FIELDS))
+            if len(changed) > MAX_WORD_CHANGES or any(word in haystack for word in changed):
+                affected[name] = articles
+        log.info("%d dictionary words changed: %d unchanged files are tokenized again", len(changed), len(affected))
+        return affected
+
+    def _plan_segments(self, names: list[str], located: dict, old: _Opened | None, fresh: dict) -> tuple[list, list]:
+        """The new segment list, in file order: an old segment whose files are all unchanged and still adjacent is
+        kept as it is; every other run of files becomes new segments of at most SEGMENT_TARGET passages."""
+        units = [("old",) + located[name][:2] if name not in fresh else ("new", name) for name in names]
+        result, pending, i = [], [], 0
+        while i < len(units):
+            unit = units[i]
+            if unit[0] == "old" and unit[2] == 0:
+                segment = old.segments[unit[1]]
+                span = [("old", unit[1], k) for k in range(len(segment.files))]
+                if units[i:i + len(span)] == span:
+                    result += _chunks(pending)
+                    result.append(segment)
+                    pending = []
+                    i += len(span)
+                    continue
+            pending.append(fresh[unit[1]] if unit[0] == "new" else
+                           (old.segments[unit[1]].files[unit[2]], slice_file(old.segments[unit[1]], unit[2])))
+            i += 1
+        result += _chunks(pending)
+        return result, [s for s in result if not isinstance(s, Segment)]
+
+    def _commit(self, fingerprints, planned, made, terms, vocabulary, user_words, abbreviations, entries, tokenizer,
+                old: _Opened | None) -> Knowledge:
+        from tqdm import tqdm
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        segments, listed = [], []
+        with tqdm(total=sum(sum(e.sentences for e, _ in p) for p in made), desc="indexing passages", unit="passage",
+                  delay=1.0, disable=None) as bar:
+            for item in planned:
+                if isinstance(item, Segment):
+                    segments.append(item)
+                    listed.append(next(s for s, o in zip(old.body["segments"], old.segments) if o is item))
+                    continue
+                segment = compose(item)
+                name = f"seg-{uuid.uuid4().hex[:16]}"
+                crc = self._atomically(self.root / name, lambda tmp: segments_module.write(tmp, segment))
+                segments.append(segments_module.read(self.root / name, crc, len(terms)))
+                listed.append([name, crc])
+                bar.update(segment.sentence_count)
+        reference = lambda kind, value: self._write_unique(kind, value)  # noqa: E731
+        reuse_terms = old is not None and len(old.terms) == len(terms)
+        body = {
+            "format": FORMAT, "code": SNAPSHOT_CODE, "files": [list(f) for f in fingerprints],
+            "terms": old.body["terms"] if reuse_terms else reference("terms", terms),
+            "vocab": reference("vocab", {"user_words": _sorted_words(user_words), "abbreviations": abbreviations}),
+            "catalog": reference("catalog", {name: entries[name] for name, _ in fingerprints}),
+            "segments": listed,
+        }
+        self._write_commit(body)
+        self._committed_segments = segments
+        self._prune(body)
+        return _knowledge(_Opened(body, terms, user_words, abbreviations, segments), tokenizer, vocabulary)
+
+    def _write_unique(self, kind: str, value) -> list[str]:
+        raw = json.dumps(value, ensure_ascii=False).encode("utf-8")
+        name = f"{kind}-{uuid.uuid4().hex[:16]}.json"
+        self._atomically(self.root / name, lambda tmp: _write_bytes(tmp, raw))
+        return [name, _crc(raw)]
+
+    def _write_commit(self, body: dict) -> None:
+        crc = _crc(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+        raw = json.dumps({"body": body, "crc": crc}, ensure_ascii=False).encode("utf-8")
+        self._atomically(self.root / COMMIT, lambda tmp: _write_bytes(tmp, raw))
+
+    # -- merging
+
+    def merge(self, plan: list[tuple[int, int]]) -> None:
+        """Merge runs of adjacent small segments of the current commit (a background thread runs this); gives up
+        if another update committed first, since that update plans its own merges."""
+        try:
+            with self.locked():
+                body = self._read_commit()
+                opened = self._open(body) if body else None
+                if opened is None or merge_plan([s.sentence_count for s in opened.segments]) != plan:
+                    return
+                listed = list(body["segments"])
+                for start, end in reversed(plan):
+                    pieces = [(f, slice_file(s, k)) for s in opened.segments[start:end] for k, f in enumerate(s.files)]
+                    segment = compose(pieces)
+                    name = f"seg-{uuid.uuid4().hex[:16]}"
+                    crc = self._atomically(self.root / name, lambda tmp: segments_module.write(tmp, segment))
+                    listed[start:end] = [[name, crc]]
+                body = {**body, "segments": listed}
+                self._write_commit(body)
+                self._prune(body)
+                log.info("merged %d runs of small segments", len(plan))
+        except (OSError, SegmentError, ValueError, KeyError) as exc:
+            log.warning("could not merge segments under %s (%s); they stay as they are", self.root, exc)
+
     # -- per-file tokenization
 
-    def tokenized(self, articles: list[Article], fingerprints: list[tuple[str, str]], words: dict,
-                  tokenizer: Tokenizer) -> Parts | None:
-        """passage_parts of all articles, file by file: a file whose content, code and relevant dictionary words
-        are unchanged is read from its shard; the others are tokenized and their shards written."""
-        from tqdm import tqdm
+    def _tokenized(self, jobs: list[tuple[str, str, list[Article]]], words: dict, tokenizer: Tokenizer) -> dict:
+        """passage_parts of each file: read from its shard when the content, code and relevant dictionary words are
+        unchanged; the others tokenized (on all cores when there are many) and their shards written."""
+        from .pool import tokenize_files
 
         words_digest = _words_digest(words)
         self._write_json(self.root / f"words-{words_digest}.json", _sorted_words(words), only_if_missing=True)
-        shards, cursor, todo = [], 0, []
-        for name, digest in fingerprints:
+        result, todo = {}, []
+        for name, digest, articles in jobs:
             path = self.root / "files" / f"{digest}-{TOKENIZING_CODE}.npz"
             shard = self._read_shard(path)
-            count = shard["count"] if shard else len(read_corpus_file(self.corpus_dir / name))
-            file_articles = articles[cursor:cursor + count]
-            cursor += count
-            if shard and not self._still_valid(shard, file_articles, words, words_digest):
-                shard = None
-            shards.append((path, file_articles, shard))
-            if shard is None:
-                todo.append(len(file_articles))
-        if cursor != len(articles):
-            return None  # the files and the articles read from them do not line up: build without the cache
-        sentences, sentence_tokens, title_tokens = [], [], []
-        with tqdm(total=sum(todo), desc="tokenizing articles", unit="article", delay=1.0, disable=None) as bar:
-            for path, file_articles, shard in shards:
-                if shard is None:
-                    parts = passage_parts(_counted(file_articles, bar), tokenizer)
-                    self._write_shard(path, parts, file_articles, words_digest)
-                else:
-                    parts = _shard_parts(shard)
-                offset = len(title_tokens)
-                sentences += [dataclasses.replace(s, article=s.article + offset) for s in parts[0]] if offset else parts[0]
-                sentence_tokens += parts[1]
-                title_tokens += parts[2]
-        log.info("tokenized %d of %d corpus files; the others came from the cache", len(todo), len(shards))
-        return sentences, sentence_tokens, title_tokens
+            if shard and self._still_valid(shard, articles, words, words_digest):
+                result[name] = _shard_parts(shard)
+            else:
+                todo.append((name, path, articles))
+        made = tokenize_files([articles for _, _, articles in todo], words, tokenizer, passage_parts)
+        for (name, path, articles), parts in zip(todo, made):
+            self._write_shard(path, parts, articles, words_digest)
+            result[name] = parts
+        log.info("tokenized %d of %d corpus files; the others came from the cache", len(todo), len(jobs))
+        return result
 
     def _still_valid(self, shard: dict, file_articles: list[Article], words: dict, words_digest: str) -> bool:
-        """The shard was built from these articles, and no dictionary word that changed since occurs in them
-        (jieba only looks words up inside the text it cuts, so the others cannot change its tokens)."""
+        """The shard was built from these articles, and no dictionary word that changed since occurs in them."""
         if shard["ids"] != [a.id for a in file_articles]:
             return False
         if shard["words"] == words_digest:
             return True
         before = self._read_json(self.root / f"words-{shard['words']}.json")
-        if before is None:
+        if not isinstance(before, list) or not all(isinstance(p, list) and len(p) == 2 for p in before):
             return False
         before = {w: tag for w, tag in before}
         changed = {w for w in before.keys() | words.keys() if before.get(w, ()) != words.get(w, ())}
@@ -228,12 +512,15 @@ class _Store:
         try:
             with np.load(path, allow_pickle=False) as data:
                 shard = json.loads(str(data["meta"]))
-                if not (isinstance(shard.get("count"), int) and isinstance(shard.get("ids"), list) and shard.get("words")):
+                if not (isinstance(shard.get("count"), int) and isinstance(shard.get("ids"), list)
+                        and isinstance(shard.get("words"), str) and isinstance(shard.get("vocabulary"), list)):
                     raise ValueError("incomplete description")
                 if not meta_only:
                     shard.update({name: data[name] for name in data.files if name != "meta"})
+                    _check_shard(shard)
             return shard
-        except (OSError, ValueError, KeyError, EOFError, AttributeError, zipfile.BadZipFile) as exc:
+        except (OSError, ValueError, KeyError, EOFError, AttributeError, IndexError, TypeError,
+                zipfile.BadZipFile) as exc:
             if path.exists():
                 log.warning("ignoring unreadable cached tokenization %s (%s)", path.name, exc)
             return None
@@ -242,9 +529,9 @@ class _Store:
         sentences, sentence_tokens, title_tokens = parts
         local: dict[str, int] = {}
         new_id = lambda token: local.setdefault(token, len(local))  # noqa: E731
-        sentence_ids, sentence_offsets = _ids(sentence_tokens, new_id)
-        title_ids, title_offsets = _ids(title_tokens, new_id)
-        texts, text_offsets = _pack(s.text for s in sentences)
+        sentence_ids, sentence_offsets = segments_module._ids(sentence_tokens, new_id)
+        title_ids, title_offsets = segments_module._ids(title_tokens, new_id)
+        texts, text_offsets = segments_module._pack(s.text for s in sentences)
         meta = {"count": len(file_articles), "ids": [a.id for a in file_articles], "words": words_digest,
                 "vocabulary": list(local)}
         arrays = {
@@ -256,61 +543,62 @@ class _Store:
         try:
             self._atomically(path, lambda tmp: np.savez(tmp, **arrays), suffix=".npz")
         except OSError as exc:
-            log.warning("could not cache the tokenization of %s (%s)", file_articles[0].source if file_articles else "?", exc)
+            log.warning("could not cache the tokenization of %s (%s)", path.name, exc)
 
-    # -- snapshots
+    # -- tidying
 
-    def open_snapshot(self, key: str, tokenizer: Tokenizer | None = None) -> Knowledge | None:
-        folder = self.root / f"snapshot-{key}"
-        if not folder.is_dir():
-            return None
+    def _prune(self, body: dict) -> None:
+        """Remove what the commit does not name. A process still answering from a removed segment keeps its
+        mapping (the files live on until unmapped)."""
         try:
-            return _open(folder, tokenizer)
-        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
-            log.warning("ignoring the unreadable index in %s (%s); rebuilding it", folder, exc)
-            shutil.rmtree(folder, ignore_errors=True)
-            return None
-
-    def save(self, built: Knowledge, fingerprints: list[tuple[str, str]]) -> Knowledge | None:
-        """Write built as the snapshot of these files and return it memory-mapped; None if it cannot be written."""
-        if not fingerprints:
-            return None
-        key = _snapshot_key(fingerprints)
-        folder = self.root / f"snapshot-{key}"
-        try:
-            opened = self.open_snapshot(key, built.tokenizer)  # another process may have written it meanwhile
-            if opened is None:
-                self._atomically(folder, lambda tmp: _write(tmp, built))
-                opened = _open(folder, built.tokenizer)
-        except (OSError, ValueError) as exc:
-            log.warning("could not save the index under %s (%s); serving it from memory", self.root, exc)
-            return None
-        self.remember_digests()
-        try:
-            self._prune(keep=folder, fingerprints=fingerprints)
-        except OSError as exc:  # another process may be pruning the same folder
+            used = {body["terms"][0], body["vocab"][0], body["catalog"][0], *(s[0] for s in body["segments"])}
+            digests = {digest for _, digest in body["files"]}
+            words_used = set()
+            for shard in (self.root / "files").glob("*.npz"):
+                if shard.name.split("-")[0] not in digests or not shard.name.endswith(f"-{TOKENIZING_CODE}.npz"):
+                    shard.unlink(missing_ok=True)
+                elif (meta := self._read_shard(shard, meta_only=True)) is not None:
+                    words_used.add(meta["words"])
+            for entry in self.root.iterdir():
+                stale = (
+                    (entry.name.startswith(("seg-", "terms-", "vocab-", "catalog-", "snapshot-")) and entry.name not in used)
+                    or (entry.name.startswith("words-") and entry.name[len("words-"):-len(".json")] not in words_used)
+                )
+                if stale:
+                    _remove(entry)
+        except OSError as exc:  # another process may be tidying the same folder
             log.warning("could not tidy %s (%s)", self.root, exc)
-        return opened
 
-    def _prune(self, keep: Path, fingerprints: list[tuple[str, str]]) -> None:
-        """Drop other snapshots, shards of files no longer in the corpus and stale temporaries. A process still
-        answering from a dropped snapshot keeps its mapping (the files live on until unmapped)."""
-        digests = {digest for _, digest in fingerprints}
-        hour_ago = time.time() - 3600
-        words_used = set()
-        for shard in (self.root / "files").glob("*.npz"):
-            if shard.name.split("-")[0] not in digests or not shard.name.endswith(f"-{TOKENIZING_CODE}.npz"):
-                shard.unlink(missing_ok=True)
-            elif (meta := self._read_shard(shard, meta_only=True)) is not None:
-                words_used.add(meta["words"])
-        for entry in self.root.iterdir():
-            stale = (
-                (entry.name.startswith("snapshot-") and entry != keep)
-                or (entry.name.startswith("words-") and entry.name[len("words-"):-len(".json")] not in words_used)
-                or (entry.name.startswith("tmp-") and entry.stat().st_mtime < hour_ago)
-            )
-            if stale:
-                shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+    def clean_leftovers(self) -> None:
+        """Remove temporary files of processes that no longer run (or older than STALE_SECONDS): what a kill -9
+        in the middle of a write leaves behind."""
+        try:
+            entries = list(self.root.glob("tmp-*")) + list((self.root / "files").glob("tmp-*"))
+        except OSError:
+            return
+        for entry in entries:
+            try:
+                pid = int(entry.name.split("-")[1])
+                if not _running(pid) or entry.stat().st_mtime < time.time() - STALE_SECONDS:
+                    _remove(entry)
+            except (ValueError, IndexError, OSError):
+                continue
+
+    @contextlib.contextmanager
+    def locked(self):
+        """Hold the index's lock (one writer at a time, across processes); without one if it cannot be made."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            handle = open(self.root / "lock", "a+b")
+        except OSError:
+            yield
+            return
+        with handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     # -- small files
 
@@ -323,32 +611,68 @@ class _Store:
     def _write_json(self, path: Path, value, only_if_missing: bool = False) -> None:
         if only_if_missing and path.exists():
             return
+        raw = json.dumps(value, ensure_ascii=False).encode("utf-8")
         try:
-            self._atomically(path, lambda tmp: tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8"))
+            self._atomically(path, lambda tmp: _write_bytes(tmp, raw))
         except OSError as exc:
             log.warning("could not write %s (%s)", path, exc)
 
-    def _atomically(self, target: Path, write, suffix: str = "") -> None:
+    def _atomically(self, target: Path, write, suffix: str = ""):
         """Write to a temporary name beside target, then rename: readers see the old file, the new one or none."""
-        self.root.mkdir(parents=True, exist_ok=True)
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.root / f"tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}{suffix}"
+        tmp = target.parent / f"tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}{suffix}"
         try:
-            write(tmp)
-            try:
-                os.replace(tmp, target)
-            except OSError:
-                if not (tmp.is_dir() and target.is_dir()):
-                    raise  # a directory already in place was written by another process from the same inputs
+            result = write(tmp)
+            os.replace(tmp, target)
+            return result
         finally:
             if tmp.exists():
-                shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
+                _remove(tmp)
 
 
-def _counted(items: list, bar) -> Iterator:
-    for item in items:
-        yield item
-        bar.update(1)
+def merge_plan(sizes: Sequence[int]) -> list[tuple[int, int]]:
+    """The merge policy: when more than MERGE_AT segments hold fewer than SEGMENT_TARGET passages, each run of
+    adjacent small segments is packed, left to right, into groups of at most SEGMENT_TARGET passages; groups of two
+    or more become one segment. (start, end) ranges of segment positions, ascending."""
+    if sum(size < SEGMENT_TARGET for size in sizes) <= MERGE_AT:
+        return []
+    plan, start, total = [], 0, 0
+    for i, size in enumerate([*sizes, SEGMENT_TARGET]):
+        if size >= SEGMENT_TARGET or total + size > SEGMENT_TARGET:
+            if i - start >= 2:
+                plan.append((start, i))
+            start, total = (i + 1, 0) if size >= SEGMENT_TARGET else (i, size)
+        else:
+            total += size
+    return plan
+
+
+def _chunks(pending: list) -> list[list]:
+    """Files in order, grouped into runs of at most SEGMENT_TARGET passages (a larger file is a segment alone)."""
+    groups, size = [], 0
+    for entry, tables in pending:
+        if not groups or size + entry.sentences > SEGMENT_TARGET:
+            groups.append([])
+            size = 0
+        groups[-1].append((entry, tables))
+        size += entry.sentences
+    return groups
+
+
+def _expect(condition: bool, what: str) -> None:
+    if not condition:
+        raise ValueError(f"the saved {what} are not what they should be")
+
+
+def _check_shard(shard: dict) -> None:
+    """A shard's arrays fit each other and its description."""
+    vocabulary_size = len(shard["vocabulary"])
+    for ids, offsets in (("sentence_ids", "sentence_offsets"), ("title_ids", "title_offsets")):
+        _expect(shard[offsets][-1] == len(shard[ids]) and (not len(shard[ids]) or shard[ids].max() < vocabulary_size),
+                ids)
+    _expect(len(shard["title_offsets"]) == shard["count"] + 1, "titles")
+    _expect(shard["positions"].shape == (len(shard["sentence_offsets"]) - 1, 3)
+            and shard["text_offsets"][-1] == len(shard["texts"]), "sentences")
 
 
 def _shard_parts(shard: dict) -> Parts:
@@ -365,97 +689,42 @@ def _tokens(ids: np.ndarray, offsets: np.ndarray, vocabulary: list[str]) -> list
     return [words[start:end] for start, end in zip(bounds, bounds[1:])]
 
 
-def _ids(token_lists: Sequence[Sequence[str]], to_id: Callable[[str], int]) -> tuple[np.ndarray, np.ndarray]:
-    """Token lists as one int32 array of ids and the offsets of each list in it."""
-    offsets = np.zeros(len(token_lists) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists)), out=offsets[1:])
-    ids = np.fromiter(map(to_id, chain.from_iterable(token_lists)), dtype=np.int32, count=int(offsets[-1]))
-    return ids, offsets
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
-def _pack(strings) -> tuple[np.ndarray, np.ndarray]:
-    """Strings as one UTF-8 byte array and the offsets of each string's start (plus the end)."""
-    encoded = [s.encode("utf-8") for s in strings]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), out=offsets[1:])
-    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
+def _remove(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
 
-# ---------------------------------------------------------------- snapshot files
-
-def _write(folder: Path, built: Knowledge) -> None:
-    folder.mkdir()
-    index = built.index
-    terms = list(index.vocabulary)
-    sentence_df = np.zeros(len(terms), dtype=np.int32)
-    rows = np.fromiter(map(index.vocabulary.__getitem__, built.sentence_df), dtype=np.int64,
-                       count=len(built.sentence_df))
-    sentence_df[rows] = np.fromiter(built.sentence_df.values(), dtype=np.int64, count=len(rows))
-    token_ids, token_offsets = _ids(built.sentence_tokens, index.vocabulary.__getitem__)
-    sentence_text, sentence_offsets = _pack(s.text for s in built.sentences)
-    article_text, article_offsets = _pack(getattr(a, f) for a in built.articles for f in ARTICLE_FIELDS)
-    arrays = {
-        **index.arrays(), "sentence_df": sentence_df, "token_ids": token_ids, "token_offsets": token_offsets,
-        "sentence_text": sentence_text, "sentence_offsets": sentence_offsets,
-        "sentence_positions": np.array([(s.article, s.paragraph, s.position) for s in built.sentences],
-                                       dtype=np.int32).reshape(-1, 3),
-        "article_text": article_text, "article_offsets": article_offsets,
-    }
-    sizes = {}
-    for name, array in arrays.items():
-        np.save(folder / f"{name}.npy", array)
-        sizes[name] = (folder / f"{name}.npy").stat().st_size
-    (folder / "terms.json").write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
-    meta = {
-        "format": FORMAT, "doc_count": index.doc_count, "terms": len(terms), "sizes": sizes,
-        "articles": len(built.articles), "sentences": len(built.sentences),
-        "user_words": list(built.tokenizer.user_words), "abbreviations": built.abbreviations,
-    }
-    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")  # last: marks it whole
+def _write_bytes(path: Path, data: bytes) -> None:
+    with path.open("wb") as handle:
+        handle.write(data)
 
 
-def _open(folder: Path, tokenizer: Tokenizer | None) -> Knowledge:
-    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    if meta["format"] != FORMAT:
-        raise ValueError(f"format {meta['format']}, expected {FORMAT}")
-    arrays = {}
-    for name, size in meta["sizes"].items():
-        path = folder / f"{name}.npy"
-        if path.stat().st_size != size:
-            raise ValueError(f"{path.name} holds {path.stat().st_size} bytes, expected {size}")
-        arrays[name] = np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
-    terms = json.loads((folder / "terms.json").read_text(encoding="utf-8"))
-    vocabulary = {term: row for row, term in enumerate(terms)}
-    doc_count, articles, sentences = meta["doc_count"], meta["articles"], meta["sentences"]
-    _check(len(terms) == meta["terms"] == len(vocabulary) == len(arrays["sentence_df"]) == len(arrays["indptr"]) - 1,
-           "terms")
-    _check(len(arrays["indices"]) == len(arrays["data"]) == arrays["indptr"][-1], "postings")
-    _check(len(arrays["sentence_offsets"]) == len(arrays["token_offsets"]) == sentences + 1
-           and arrays["sentence_positions"].shape == (sentences, 3), "sentences")
-    _check(len(arrays["article_offsets"]) == articles * len(ARTICLE_FIELDS) + 1, "articles")
-    _check(arrays["sentence_offsets"][-1] == len(arrays["sentence_text"])
-           and arrays["article_offsets"][-1] == len(arrays["article_text"])
-           and arrays["token_offsets"][-1] == len(arrays["token_ids"]), "offsets")
-    index = Index(vocabulary, doc_count, **{name: arrays[name] for name in retrieval.ARRAYS})
-    user_words = meta["user_words"]
-    if user_words and isinstance(user_words[0], list):
-        user_words = {word: tag for word, tag in user_words}
+# ---------------------------------------------------------------- the knowledge of segments
+
+def _knowledge(opened: _Opened, tokenizer: Tokenizer | None, vocabulary: dict | None = None) -> Knowledge:
+    """A Knowledge whose tables read the segments' mapped arrays on access: nothing per passage is made at load."""
+    terms = opened.terms
+    vocabulary = vocabulary if vocabulary is not None else {term: row for row, term in enumerate(terms)}
+    segments = opened.segments
+    sentence_df = np.zeros(len(terms), dtype=np.int64)
+    for segment in segments:
+        sentence_df[segment.arrays["rows"]] += segment.arrays["sentence_df"]
     return Knowledge(
-        articles=ArticleTable(_Strings(arrays["article_text"], arrays["article_offsets"])),
-        sentences=SentenceTable(_Strings(arrays["sentence_text"], arrays["sentence_offsets"]),
-                                arrays["sentence_positions"]),
-        sentence_tokens=TokenTable(arrays["token_ids"], arrays["token_offsets"], terms),
-        index=index, tokenizer=tokenizer or tokenizer_for(user_words), abbreviations=meta["abbreviations"],
-        sentence_df=TermCounts(vocabulary, arrays["sentence_df"]),
+        articles=ArticleTable(segments), sentences=SentenceTable(segments), sentence_tokens=TokenTable(segments, terms),
+        index=Index(vocabulary, [s.postings for s in segments]),
+        tokenizer=tokenizer or tokenizer_for(opened.user_words), abbreviations=opened.abbreviations,
+        sentence_df=TermCounts(vocabulary, sentence_df),
     )
 
-
-def _check(condition: bool, what: str) -> None:
-    if not condition:
-        raise ValueError(f"the saved {what} do not fit together")
-
-
-# ---------------------------------------------------------------- read-only views over the mapped arrays
 
 class _Strings(Sequence[str]):
     """Strings packed in one UTF-8 array: the i-th is decoded on access, never all at once."""
@@ -471,57 +740,61 @@ class _Strings(Sequence[str]):
 
 
 class _Table(Sequence):
-    """A sequence whose items are made on access from arrays (a million passages load without a million objects)."""
+    """A sequence over the segments in order whose items are made on access (a million passages load without a
+    million objects)."""
+
+    def __init__(self, segments: Sequence[Segment], count):
+        sizes = [count(s) for s in segments]
+        self.starts = [0, *np.cumsum(sizes).tolist()]
+        self.segments = segments
+        self.article_starts = [0, *np.cumsum([s.article_count for s in segments]).tolist()]
 
     def __len__(self) -> int:
-        raise NotImplementedError
+        return self.starts[-1]
 
-    def _item(self, i: int):
+    def _item(self, segment: int, i: int):
         raise NotImplementedError
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [self._item(j) for j in range(*i.indices(len(self)))]
+            return [self[j] for j in range(*i.indices(len(self)))]
         if i < 0:
             i += len(self)
         if not 0 <= i < len(self):
             raise IndexError(i)
-        return self._item(i)
+        segment = bisect.bisect_right(self.starts, i) - 1
+        return self._item(segment, i - self.starts[segment])
 
 
 class SentenceTable(_Table):
-    def __init__(self, texts: _Strings, positions: np.ndarray):
-        self.texts, self.positions = texts, positions
+    def __init__(self, segments: Sequence[Segment]):
+        super().__init__(segments, lambda s: s.sentence_count)
+        self.texts = [_Strings(s.arrays["sentence_text"], s.arrays["sentence_offsets"]) for s in segments]
 
-    def __len__(self) -> int:
-        return len(self.texts)
-
-    def _item(self, i: int) -> Sentence:
-        article, paragraph, position = self.positions[i].tolist()
-        return Sentence(self.texts[i], article, paragraph, position)
+    def _item(self, segment: int, i: int) -> Sentence:
+        article, paragraph, position = self.segments[segment].arrays["sentence_positions"][i].tolist()
+        return Sentence(self.texts[segment][i], article + self.article_starts[segment], paragraph, position)
 
 
 class ArticleTable(_Table):
-    def __init__(self, fields: _Strings):
-        self.fields = fields
+    def __init__(self, segments: Sequence[Segment]):
+        super().__init__(segments, lambda s: s.article_count)
+        self.fields = [_Strings(s.arrays["article_text"], s.arrays["article_offsets"]) for s in segments]
 
-    def __len__(self) -> int:
-        return len(self.fields) // len(ARTICLE_FIELDS)
-
-    def _item(self, i: int) -> Article:
+    def _item(self, segment: int, i: int) -> Article:
         width = len(ARTICLE_FIELDS)
-        return Article(*(self.fields[i * width + f] for f in range(width)))
+        return Article(*(self.fields[segment][i * width + f] for f in range(width)))
 
 
 class TokenTable(_Table):
-    def __init__(self, ids: np.ndarray, offsets: np.ndarray, terms: list[str]):
-        self.ids, self.offsets, self.terms = ids, offsets, terms
+    def __init__(self, segments: Sequence[Segment], terms: list[str]):
+        super().__init__(segments, lambda s: s.sentence_count)
+        self.terms = terms
 
-    def __len__(self) -> int:
-        return len(self.offsets) - 1
-
-    def _item(self, i: int) -> tuple[str, ...]:
-        return tuple(self.terms[t] for t in self.ids[self.offsets[i]:self.offsets[i + 1]].tolist())
+    def _item(self, segment: int, i: int) -> tuple[str, ...]:
+        arrays = self.segments[segment].arrays
+        offsets = arrays["token_offsets"]
+        return tuple(self.terms[t] for t in arrays["token_ids"][offsets[i]:offsets[i + 1]].tolist())
 
 
 class TermCounts(Mapping):
@@ -546,3 +819,17 @@ class TermCounts(Mapping):
 
     def __len__(self) -> int:
         return int(np.count_nonzero(self.counts))
+
+
+def seed_tokenization(corpus_dir: Path, by_file: Mapping[str, tuple[list[Article], Parts]]) -> None:
+    """Record tokenizations made elsewhere as the cached tokenization of corpus_dir's files, so that the next load
+    indexes them without jieba (the benchmark's synthetic archives come tokenized). Parts count articles from 0
+    within each file."""
+    store = _Store(corpus_dir)
+    digests = dict(store.fingerprints())
+    words, _ = merge_vocabularies(learn_file_vocabulary(articles) for articles, _ in by_file.values())
+    words_digest = _words_digest(words)
+    store._write_json(store.root / f"words-{words_digest}.json", _sorted_words(words))
+    for name, (articles, parts) in by_file.items():
+        store._write_shard(store.root / "files" / f"{digests[name]}-{TOKENIZING_CODE}.npz", parts, articles,
+                           words_digest)

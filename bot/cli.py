@@ -141,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--passages", type=int, action="append", help="corpus size; repeat for several (default 10k, 100k, 1M)")
     bench.add_argument("--questions", type=int, default=200)
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
+    bench.add_argument("--no-text-build", action="store_true", help="skip the first builds from raw text (jieba)")
     bench.set_defaults(func=cmd_bench)
     return parser
 

@@ -71,18 +71,37 @@ class Knowledge:
 def learn_vocabulary(articles: list[Article]) -> tuple[dict[str, str], dict[str, str]]:
     """User-dictionary words with their part of speech (quoted terms, defined abbreviations, titled names),
     and the abbreviations map (short form -> full name)."""
-    words: dict[str, str] = {}
+    return merge_vocabularies([learn_file_vocabulary(articles)])
+
+
+def learn_file_vocabulary(articles: Iterable[Article]) -> dict:
+    """What some articles teach the dictionary, kept apart so that a saved index can merge files it did not read
+    again: quoted terms (tagged nz unless tagged otherwise), words tagged (the last tag wins), abbreviations."""
+    quoted: dict[str, None] = {}
+    tagged: dict[str, str] = {}
     abbreviations: dict[str, str] = {}
     for article in articles:
         for text in (article.title, article.text):
-            for term in QUOTED_TERM_RE.findall(text):
-                words.setdefault(term, "nz")
+            quoted.update(dict.fromkeys(QUOTED_TERM_RE.findall(text)))
             for name in TITLED_NAME_RE.findall(text):
-                words[name] = "nr"
+                tagged[name] = "nr"
             for full, short in ABBREVIATION_RE.findall(text):
                 full = re.sub(r"^\d{4}", "", full)  # "2021中国国际…" names the edition, not the thing
                 abbreviations[short] = full
-                words[short] = words[full] = "nz"
+                tagged[short] = tagged[full] = "nz"
+    return {"quoted": list(quoted), "tagged": tagged, "abbreviations": abbreviations}
+
+
+def merge_vocabularies(learned: Iterable[dict]) -> tuple[dict[str, str], dict[str, str]]:
+    """learn_file_vocabulary results of files in corpus order -> (user words, abbreviations), exactly as if all
+    their articles had been read in that order."""
+    words: dict[str, str] = {}
+    abbreviations: dict[str, str] = {}
+    for part in learned:
+        for term in part["quoted"]:
+            words.setdefault(term, "nz")
+        words.update(part["tagged"])
+        abbreviations.update(part["abbreviations"])
     return {w: tag for w, tag in words.items() if len(w) >= 2}, abbreviations
 
 

@@ -69,10 +69,13 @@ def test_newsqa_bench_prints_every_figure_as_json_and_as_a_table():
     assert process.returncode == 0, process.stderr
     (figures,) = json.loads(process.stdout)
     assert figures["passages"] == 400 and figures["top10_checked"] == 12 and figures["top10_same"] == 12
-    for key in ("newsqa_ms", "ask_ms", "rank_bm25_ms", "build_s", "save_s", "load_s", "cold_start_s", "peak_rss_mb"):
+    for key in ("newsqa_ms", "ask_ms", "rank_bm25_ms", "build_s", "save_s", "load_s", "cold_start_s", "peak_rss_mb",
+                "reload_s", "rank_bm25_build_s", "text_build_1_s", "text_build_all_s", "segments"):
         assert key in figures
+    assert figures["reload_found"] == figures["reload_checked"] == 20  # the added file's passages are searched
     assert figures["newsqa_ms"]["n"] == 12 and figures["cold_start_declined"] in (True, False)
     printed = table([figures])
-    for column in ("newsqa p50", "rank-bm25 p50", "bm25s p50", "vs rank-bm25", "top-10 same", "cold start", "peak RSS"):
+    for column in ("newsqa p50", "rank-bm25 p50", "bm25s p50", "vs rank-bm25", "top-10 same", "cold start", "peak RSS",
+                   "add 1 file", "rank-bm25 rebuild", "text build 1 core", "all cores"):
         assert column in printed
     assert "12/12" in printed and "400" in printed

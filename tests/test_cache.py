@@ -4,7 +4,10 @@ file is tokenized again, broken cache files are rebuilt, and questions are answe
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -12,6 +15,7 @@ import numpy as np
 import pytest
 
 import bot.cache
+import bot.segments
 from bot.answer import answer
 from bot.cache import INDEX_DIR, SentenceTable, TermCounts, load_knowledge
 from bot.corpus import Article, load_corpus, write_corpus_file
@@ -52,7 +56,15 @@ def tokenized(monkeypatch) -> list[list[str]]:
 
 
 def snapshots(folder: Path) -> list[Path]:
-    return sorted((folder / INDEX_DIR).glob("snapshot-*"))
+    """The segment folders of the saved index."""
+    return sorted((folder / INDEX_DIR).glob("seg-*"))
+
+
+def same_search(loaded, built, question: str) -> bool:
+    """Same top 10 (documents and scores) and the same score for every passage."""
+    tokens = built.tokenizer.tokens(question)
+    return (loaded.index.search(tokens) == built.index.search(tokens)
+            and np.array_equal(loaded.index.scores(tokens), built.index.scores(tokens)))
 
 
 def test_a_loaded_snapshot_answers_exactly_as_the_knowledge_built_in_memory(folder):
@@ -62,9 +74,8 @@ def test_a_loaded_snapshot_answers_exactly_as_the_knowledge_built_in_memory(fold
     assert list(loaded.articles) == list(built.articles) and list(loaded.sentences) == list(built.sentences)
     assert list(loaded.sentence_tokens) == list(built.sentence_tokens)
     assert dict(loaded.sentence_df) == dict(built.sentence_df) and loaded.abbreviations == built.abbreviations
-    assert loaded.index.vocabulary == built.index.vocabulary
-    for name, array in built.index.arrays().items():
-        assert np.array_equal(loaded.index.arrays()[name], array), name
+    assert loaded.index.vocabulary.keys() == built.index.vocabulary.keys()
+    assert all(same_search(loaded, built, q) for q in QUESTIONS)
     assert loaded.tokenizer.user_words == built.tokenizer.user_words
     for question in QUESTIONS:
         assert answer(loaded, question) == answer(built, question)
@@ -118,20 +129,74 @@ def test_a_file_changed_to_the_same_size_is_noticed(folder):
     assert "岳麓山" in answer(load_knowledge(folder), "湘音节在哪里举行?").sentence
 
 
-@pytest.mark.parametrize("damage", ["truncate", "garbage", "delete", "meta"])
-def test_a_damaged_snapshot_is_ignored_and_rebuilt(folder, damage):
+def _flip_last_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def _zero(path: Path) -> None:
+    path.write_bytes(bytes(path.stat().st_size))
+
+
+def _reverse_terms(index_dir: Path) -> None:
+    (terms,) = index_dir.glob("terms-*.json")
+    terms.write_text(json.dumps(json.loads(terms.read_text(encoding="utf-8"))[::-1], ensure_ascii=False),
+                     encoding="utf-8")
+
+
+DAMAGES = {
+    "truncated array": lambda seg, root: (seg / "docs.npy").write_bytes((seg / "docs.npy").read_bytes()[:-8]),
+    "garbage array": lambda seg, root: (seg / "docs.npy").write_bytes(b"\x93NUMPY garbage"),
+    "missing array": lambda seg, root: (seg / "tf.npy").unlink(),
+    "zeroed postings, same size": lambda seg, root: _zero(seg / "tf.npy"),
+    "one flipped byte of text": lambda seg, root: _flip_last_byte(seg / "sentence_text.npy"),
+    "one flipped byte of token ids": lambda seg, root: _flip_last_byte(seg / "token_ids.npy"),
+    "reversed terms": lambda seg, root: _reverse_terms(root),
+    "malformed segment description": lambda seg, root: (seg / "segment.json").write_text("{not json"),
+    "malformed commit": lambda seg, root: (root / "commit.json").write_text("[1, 2"),
+    "commit of wrong types": lambda seg, root: (root / "commit.json").write_text('{"body": 3, "crc": []}'),
+    "malformed vocabulary": lambda seg, root: [p.write_text('{"user_words": 5}') for p in root.glob("vocab-*.json")],
+    "malformed catalog": lambda seg, root: [p.write_text("[]") for p in root.glob("catalog-*.json")],
+    "malformed files.json": lambda seg, root: (root / "files.json").write_text('{"a.jsonl": [1, "x", {}]}'),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_a_damaged_index_is_detected_and_rebuilt(folder, damage):
+    built = build_knowledge(load_corpus(folder))
     load_knowledge(folder)
-    (snapshot,) = snapshots(folder)
-    target = snapshot / ("meta.json" if damage == "meta" else "indices.npy")
-    if damage == "truncate":
-        target.write_bytes(target.read_bytes()[:-8])
-    elif damage == "delete":
-        target.unlink()
-    else:
-        target.write_bytes(b"\x93NUMPY garbage" if damage == "garbage" else b"{not json")
+    (segment,) = snapshots(folder)
+    DAMAGES[damage](segment, folder / INDEX_DIR)
     knowledge = load_knowledge(folder)
     assert "10月5日至7日" in answer(knowledge, QUESTIONS[0]).sentence
-    assert load_knowledge(folder) is not None and len(snapshots(folder)) == 1
+    assert list(knowledge.sentences) == list(built.sentences) and list(knowledge.articles) == list(built.articles)
+    assert all(same_search(knowledge, built, q) for q in QUESTIONS)
+    again = load_knowledge(folder)  # the rebuilt index is whole and used
+    assert len(snapshots(folder)) == 1 and all(same_search(again, built, q) for q in QUESTIONS)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "wrong shape", "wrong words"])
+def test_a_damaged_or_misshapen_tokenization_shard_is_tokenized_again(folder, tokenized, damage):
+    load_knowledge(folder)
+    for shard in (folder / INDEX_DIR / "files").glob("*.npz"):
+        if damage == "garbage":
+            shard.write_bytes(b"PK not a zip")
+            continue
+        with np.load(shard) as data:
+            arrays = dict(data)
+        meta = json.loads(str(arrays["meta"]))
+        if damage == "wrong shape":
+            arrays["positions"] = arrays["positions"].reshape(-1)
+        else:
+            meta["words"] = 17
+        arrays["meta"] = np.array(json.dumps(meta, ensure_ascii=False))
+        with shard.open("wb") as handle:
+            np.savez(handle, **arrays)
+    (folder / INDEX_DIR / "commit.json").unlink()
+    tokenized.clear()
+    knowledge = load_knowledge(folder)
+    assert len(tokenized) == 2 and "10月5日至7日" in answer(knowledge, QUESTIONS[0]).sentence
 
 
 def test_a_damaged_file_cache_is_tokenized_again(folder, tokenized):
@@ -144,21 +209,34 @@ def test_a_damaged_file_cache_is_tokenized_again(folder, tokenized):
     assert len(tokenized) == 2 and "10月5日至7日" in answer(knowledge, QUESTIONS[0]).sentence
 
 
-def test_leftovers_of_an_interrupted_write_are_ignored(folder):
+def dead_pid() -> int:
+    """The id of a process that has ended."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_leftovers_of_dead_processes_are_removed_at_start_and_those_of_live_ones_kept(folder):
     index_dir = folder / INDEX_DIR
-    (index_dir / "tmp-1-deadbeef").mkdir(parents=True)
-    (index_dir / "tmp-1-deadbeef" / "data.npy").write_bytes(b"half")
+    dead, alive = index_dir / f"tmp-{dead_pid()}-deadbeef", index_dir / f"tmp-{os.getpid()}-cafebabe"
+    for leftover in (dead, alive):
+        leftover.mkdir(parents=True)
+        (leftover / "data.npy").write_bytes(b"half")
+    (index_dir / "files").mkdir()
+    shard_leftover = index_dir / "files" / f"tmp-{dead_pid()}-0badf00d.npz"
+    shard_leftover.write_bytes(b"half")
     (index_dir / "files.json").write_text("[1, 2", encoding="utf-8")
     assert "10月5日至7日" in answer(load_knowledge(folder), QUESTIONS[0]).sentence
+    assert not dead.exists() and not shard_leftover.exists() and alive.exists()
 
 
 def test_an_unwritable_cache_serves_the_knowledge_from_memory(folder, monkeypatch):
     def refuse(*args):
         raise PermissionError("read-only")
 
-    monkeypatch.setattr(bot.cache, "_write", refuse)
+    monkeypatch.setattr(bot.segments, "write", refuse)
     knowledge = load_knowledge(folder)
-    assert not isinstance(knowledge.sentences, SentenceTable)
+    assert not (folder / INDEX_DIR / "commit.json").exists() and not snapshots(folder)
     assert "10月5日至7日" in answer(knowledge, QUESTIONS[0]).sentence
 
 
@@ -177,14 +255,14 @@ def test_questions_are_answered_from_the_old_snapshot_while_a_reload_runs(folder
     engine = Engine.from_corpus(folder)
     write_corpus_file(folder / "b.jsonl", [MUSEUM])  # the reload drops three articles and adds the museum
     building, release = threading.Event(), threading.Event()
-    original = bot.cache.build_knowledge
+    original = bot.cache.compose
 
     def held_build(*args, **kwargs):
         building.set()
         assert release.wait(WAIT)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(bot.cache, "build_knowledge", held_build)
+    monkeypatch.setattr(bot.cache, "compose", held_build)
     reload = threading.Thread(target=engine.reload)
     reload.start()
     try:
@@ -218,3 +296,196 @@ def test_the_cache_stays_inside_the_corpus_folder_and_records_file_digests(folde
     digests = json.loads((folder / INDEX_DIR / "files.json").read_text(encoding="utf-8"))
     assert sorted(digests) == ["a.jsonl", "b.jsonl"]
     assert {p.name for p in folder.iterdir()} == {"a.jsonl", "b.jsonl", INDEX_DIR}
+
+
+# ---------------------------------------------------------------- several segments: add, change, remove, merge
+
+def files_of(folder: Path) -> list[tuple[str, ...]]:
+    """The corpus files each committed segment holds, in order."""
+    body = json.loads((folder / INDEX_DIR / "commit.json").read_text(encoding="utf-8"))["body"]
+    return [tuple(json.loads((folder / INDEX_DIR / name / "segment.json").read_text(encoding="utf-8"))["files"][i][0]
+                  for i in range(len(json.loads((folder / INDEX_DIR / name / "segment.json").read_text())["files"])))
+            for name, _ in body["segments"]]
+
+
+def assert_as_built(knowledge, folder: Path) -> None:
+    """The saved index serves exactly what a build in memory of the whole folder serves."""
+    built = build_knowledge(load_corpus(folder))
+    assert list(knowledge.sentences) == list(built.sentences) and list(knowledge.articles) == list(built.articles)
+    assert dict(knowledge.sentence_df) == dict(built.sentence_df)
+    for question in [*QUESTIONS, "株洲博物馆新馆什么时候开放?", "株洲图书馆每天开放到几点?"]:
+        tokens = built.tokenizer.tokens(question)
+        ours, theirs = knowledge.index.search(tokens), built.index.search(tokens)
+        assert [h.doc for h in ours] == [h.doc for h in theirs]
+        assert np.allclose([h.score for h in ours], [h.score for h in theirs], rtol=1e-12, atol=0)
+        assert answer(knowledge, question) == answer(built, question)
+
+
+@pytest.fixture
+def many(tmp_path, monkeypatch) -> Path:
+    """Four files, at most 3 passages a segment: the first build makes several segments."""
+    monkeypatch.setattr(bot.cache, "SEGMENT_TARGET", 3)
+    monkeypatch.setattr(bot.cache, "MERGE_AT", 100)
+    live = tmp_path / "corpus"
+    for number, article in enumerate(SMALL_ARTICLES):
+        write_corpus_file(live / f"{number}.jsonl", [article])
+    return live
+
+
+def test_a_first_build_groups_files_into_segments_and_serves_as_one_index(many):
+    knowledge = load_knowledge(many)
+    assert files_of(many) == [("0.jsonl",), ("1.jsonl",), ("2.jsonl",), ("3.jsonl",)]
+    assert len(knowledge.index.segments) == 4
+    assert_as_built(knowledge, many)
+    assert_as_built(load_knowledge(many), many)
+
+
+def test_adding_a_file_writes_one_segment_and_tokenizes_only_that_file(many, tokenized):
+    load_knowledge(many)
+    before = set(snapshots(many))
+    write_corpus_file(many / "4.jsonl", [MUSEUM])
+    tokenized.clear()
+    knowledge = load_knowledge(many)
+    assert tokenized == [["m-001"]]
+    assert before < set(snapshots(many)) and len(set(snapshots(many)) - before) == 1
+    assert "3月18日" in answer(knowledge, "株洲博物馆新馆什么时候开放?").sentence
+    assert_as_built(knowledge, many)
+
+
+def test_changing_or_removing_a_file_rewrites_only_its_segment(many, tokenized):
+    load_knowledge(many)
+    before = set(snapshots(many))
+    write_corpus_file(many / "1.jsonl", [SMALL_ARTICLES[1], MUSEUM])
+    tokenized.clear()
+    knowledge = load_knowledge(many)
+    assert tokenized == [["t-002", "m-001"]] and len(before - set(snapshots(many))) == 1
+    assert_as_built(knowledge, many)
+    (many / "2.jsonl").unlink()
+    kept = set(snapshots(many))
+    knowledge = load_knowledge(many)
+    assert len(kept - set(snapshots(many))) == 1 and not set(snapshots(many)) - kept  # one segment gone, none new
+    assert "株洲图书馆" not in " ".join(a.title for a in knowledge.articles)
+    assert_as_built(knowledge, many)
+
+
+def test_a_file_inserted_between_others_keeps_file_order(many):
+    load_knowledge(many)
+    write_corpus_file(many / "1a.jsonl", [MUSEUM])
+    knowledge = load_knowledge(many)
+    assert [a.id for a in knowledge.articles] == ["t-001", "t-002", "m-001", "t-003", "t-004"]
+    assert_as_built(knowledge, many)
+
+
+def test_many_small_segments_are_merged_in_the_background_with_the_same_results(many, monkeypatch):
+    write_corpus_file(many / "4.jsonl", [MUSEUM])
+    knowledge = load_knowledge(many)
+    assert len(knowledge.index.segments) == 5
+    monkeypatch.setattr(bot.cache, "MERGE_AT", 2)
+    monkeypatch.setattr(bot.cache, "SEGMENT_TARGET", 5)
+    write_corpus_file(many / "5.jsonl", [Article(id="m-002", title="株洲 新馆", text="新馆设有青少年体验区。")])
+    knowledge = load_knowledge(many)  # answers at once from six segments; the merge runs behind
+    bot.cache.wait_for_merges(WAIT)
+    assert len(knowledge.index.segments) == 6
+    assert_as_built(knowledge, many)
+    merged = load_knowledge(many)
+    assert len(merged.index.segments) == 3 and len(snapshots(many)) == 3  # merged ones replaced, old ones removed
+    assert [f for group in files_of(many) for f in group] == [f"{n}.jsonl" for n in range(6)]
+    assert_as_built(merged, many)
+
+
+def test_merge_policy_packs_adjacent_small_segments_up_to_the_target(monkeypatch):
+    monkeypatch.setattr(bot.cache, "SEGMENT_TARGET", 10)
+    monkeypatch.setattr(bot.cache, "MERGE_AT", 3)
+    assert bot.cache.merge_plan([10, 2, 2, 10]) == []  # few small segments: left alone
+    assert bot.cache.merge_plan([10, 2, 2, 3, 4, 10, 1]) == [(1, 4)]  # 2+2+3 fit, then 4 alone, 1 alone
+    assert bot.cache.merge_plan([3, 3, 3, 3, 3]) == [(0, 3), (3, 5)]
+    assert bot.cache.merge_plan([12, 9, 9, 9, 9]) == []  # no two fit together
+
+
+# ---------------------------------------------------------------- kill -9 at any point of a build, reload or merge
+
+KILLER = r"""
+import os, pathlib, shutil, signal, sys
+import numpy as np
+import bot.cache, bot.segments
+
+bot.cache.SEGMENT_TARGET, bot.cache.MERGE_AT = int(sys.argv[3]), int(sys.argv[4])
+count, kill_at = 0, int(sys.argv[2])
+
+
+def hooked(function):
+    def step(*args, **kwargs):
+        global count
+        count += 1
+        if count == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return function(*args, **kwargs)
+    return step
+
+
+# every write, rename and removal the index makes is a point where the process may die
+os.replace, np.save, shutil.rmtree = hooked(os.replace), hooked(np.save), hooked(shutil.rmtree)
+pathlib.Path.unlink, pathlib.Path.mkdir = hooked(pathlib.Path.unlink), hooked(pathlib.Path.mkdir)
+bot.cache._write_bytes, bot.segments._write_bytes = hooked(bot.cache._write_bytes), hooked(bot.segments._write_bytes)
+bot.cache.load_knowledge(pathlib.Path(sys.argv[1]))
+bot.cache.wait_for_merges()
+print(count)
+"""
+
+
+def run_killer(folder: Path, kill_at: int, target: int, merge_at: int) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", KILLER, str(folder), str(kill_at), str(target), str(merge_at)],
+                          cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, timeout=120)
+
+
+def crash_points(total: int, rng) -> list[int]:
+    """Two points at random (the slow run tries every one)."""
+    return rng.sample(range(1, total + 1), min(2, total))
+
+
+def prepare_scenario(folder: Path, scenario: str, monkeypatch) -> tuple[int, int]:
+    """Set up the corpus so that the killed process does a build, a reload or a reload then a merge."""
+    monkeypatch.setattr(bot.cache, "SEGMENT_TARGET", 3)
+    for number, article in enumerate(SMALL_ARTICLES):
+        write_corpus_file(folder / f"{number}.jsonl", [article])
+    if scenario == "build":
+        return 3, 100
+    load_knowledge(folder)
+    write_corpus_file(folder / "1.jsonl", [SMALL_ARTICLES[1], MUSEUM])
+    write_corpus_file(folder / "4.jsonl", [Article(id="m-002", title="株洲 新馆", text="新馆设有青少年体验区。")])
+    return (3, 100) if scenario == "reload" else (5, 2)
+
+
+def crash_and_restart(tmp_path: Path, scenario: str, monkeypatch, every: bool) -> None:
+    """Kill a process doing the scenario at some of its writes (every: at each one), then start clean."""
+    import random
+
+    folder = tmp_path / "corpus"
+    target, merge_at = prepare_scenario(folder, scenario, monkeypatch)
+    pristine = tmp_path / "pristine"
+    shutil.copytree(folder, pristine)
+    counted = run_killer(folder, 0, target, merge_at)
+    assert counted.returncode == 0, counted.stderr
+    total = int(counted.stdout.split()[-1])
+    for point in range(1, total + 1) if every else crash_points(total, random.Random(scenario)):
+        shutil.rmtree(folder)
+        shutil.copytree(pristine, folder)
+        killed = run_killer(folder, point, target, merge_at)
+        assert killed.returncode == -9, (point, killed.stderr)
+        knowledge = load_knowledge(folder)  # a clean start
+        assert_as_built(knowledge, folder)
+        assert not list((folder / INDEX_DIR).glob("tmp-*"))  # the dead process's temporaries are gone
+        assert_as_built(load_knowledge(folder), folder)  # and what it committed is whole
+
+
+@pytest.mark.parametrize("scenario", ["build", "reload", "merge"])
+def test_a_process_killed_during_a_build_reload_or_merge_leaves_an_index_used_whole_or_rebuilt(
+        tmp_path, scenario, monkeypatch):
+    crash_and_restart(tmp_path, scenario, monkeypatch, every=False)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", ["build", "reload", "merge"])
+def test_a_kill_at_every_write_of_a_build_reload_or_merge_leaves_an_index_used_whole_or_rebuilt(
+        tmp_path, scenario, monkeypatch):
+    crash_and_restart(tmp_path, scenario, monkeypatch, every=True)

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rank_bm25 import BM25Okapi
 
-from bot.retrieval import EPSILON, Index, okapi_idf
+from bot.retrieval import EPSILON, Index, Postings, okapi_idf
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = [["湘江", "音乐节", "长沙"], ["湘江", "大桥", "通车"], ["株洲", "图书馆"], ["株洲", "湘江", "暴雨"]]
@@ -115,9 +115,9 @@ def test_terms_given_up_front_get_no_postings_and_stay_out_of_the_idf_mean():
     assert all(close(index.idf(t), idf) for t, idf in reference.idf.items())
 
 
-def test_the_arrays_rebuild_the_same_index():
+def test_the_segments_rebuild_the_same_index():
     index = Index.build(DOCS)
-    copy = Index(dict(index.vocabulary), len(index), **index.arrays())
+    copy = Index(dict(index.vocabulary), index.segments)
     assert copy.search(["湘江", "株洲"]) == index.search(["湘江", "株洲"])
 
 
@@ -183,3 +183,51 @@ def test_no_code_passes_rank_bm25_a_tokenizer():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "BM25Okapi":
                 assert len(node.args) <= 1 and not node.keywords, f"{path.name}:{node.lineno}"
+
+
+def segmented(docs, cuts) -> Index:
+    """An index of docs split into segments at the given positions, sharing one vocabulary."""
+    vocabulary: dict[str, int] = {}
+    bounds = [0, *cuts, len(docs)]
+    return Index(vocabulary, [Postings.of_docs(docs[a:b], vocabulary) for a, b in zip(bounds, bounds[1:])])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_an_index_of_many_segments_scores_and_ranks_as_rank_bm25_over_the_whole_corpus(seed):
+    rng = random.Random(100 + seed)
+    docs = zipf_corpus(rng, 700, 300)
+    cuts = sorted(rng.sample(range(1, len(docs)), rng.randint(1, 12)))
+    index, whole, reference = segmented(docs, cuts), Index.build(docs), BM25Okapi(docs)
+    assert len(index.segments) == len(cuts) + 1 and len(index) == len(docs)
+    for term, idf in reference.idf.items():  # global statistics: df, N, avgdl and the idf floor across segments
+        assert close(index.idf(term), idf)
+    for _ in range(40):
+        query = rng.sample([t for d in docs for t in d], rng.randint(1, 5)) + ["不在语料里"]
+        assert np.allclose(index.scores(query), reference.get_scores(query), rtol=1e-9, atol=1e-12)
+        assert_same_top(index, reference, docs, query)
+        ours, theirs = index.search(query), whole.search(query)  # idf means summed in another order: 1 ulp apart
+        assert [h.doc for h in ours] == [h.doc for h in theirs]
+        assert np.allclose([h.score for h in ours], [h.score for h in theirs], rtol=1e-12, atol=0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(docs=st.lists(st.lists(st.sampled_from("甲乙丙丁戊己庚辛"), max_size=8), min_size=1, max_size=14),
+       query=st.lists(st.sampled_from("甲乙丙丁戊己庚辛壬"), min_size=1, max_size=6), data=st.data())
+def test_any_split_into_segments_ranks_as_rank_bm25(docs, query, data):
+    if not any(docs):
+        return
+    cuts = sorted(data.draw(st.sets(st.integers(1, max(1, len(docs) - 1)), max_size=4)))
+    cuts = [c for c in cuts if 0 < c < len(docs)]
+    index, reference = segmented(docs, cuts), BM25Okapi(docs)
+    assert np.allclose(index.scores(query), reference.get_scores(query), rtol=1e-9, atol=1e-12)
+    assert_same_top(index, reference, docs, query, k=3)
+
+
+def test_empty_segments_change_nothing():
+    vocabulary: dict[str, int] = {}
+    parts = [Postings.of_docs([], vocabulary), Postings.of_docs(DOCS[:2], vocabulary), Postings.of_docs([[]], vocabulary),
+             Postings.of_docs(DOCS[2:], vocabulary)]
+    index = Index(vocabulary, parts)
+    docs = DOCS[:2] + [[]] + DOCS[2:]
+    assert np.allclose(index.scores(["湘江", "株洲"]), BM25Okapi(docs).get_scores(["湘江", "株洲"]))
+    assert [h.doc for h in index.search(["株洲"])] == [3, 4]
