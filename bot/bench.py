@@ -137,7 +137,7 @@ def _question(tokens: list[str], rng) -> list[str]:
 
 def measure(passages: int, questions: int, keep: bool = False, text_builds: bool = True) -> dict:
     """Every figure for one archive size (runs in a fresh process: `python -m bot.bench --size N`)."""
-    from .cache import load_knowledge, seed_tokenization, wait_for_merges
+    from .cache import load_knowledge, seed_tokenization, wait_for_background
     from .corpus import write_corpus_file
     from .engine import Engine
     from .knowledge import passage_documents
@@ -157,10 +157,11 @@ def measure(passages: int, questions: int, keep: bool = False, text_builds: bool
 
         _say("building the newsqa index from tokens")
         started = time.perf_counter()
-        knowledge = load_knowledge(corpus_dir, merge=False)
+        knowledge = load_knowledge(corpus_dir, background=False)
         figures["build_s"] = time.perf_counter() - started
         figures["save_s"] = 0.0
         figures["vocabulary"] = len(knowledge.index.vocabulary)
+        figures["learned_words"] = len(knowledge.tokenizer.user_words)
         figures["segments"] = len(knowledge.index.segments)
         figures["build_peak_rss_mb"] = peak_rss_mb()
 
@@ -175,7 +176,7 @@ def measure(passages: int, questions: int, keep: bool = False, text_builds: bool
         _say("adding a day's paper and reloading")
         figures.update(_add_one_file(engine, corpus_dir, new_file))
         figures["segments_after_add"] = len(engine.knowledge.index.segments)
-        wait_for_merges()
+        wait_for_background()
 
         docs = passage_documents(*synthetic.parts)
         del knowledge, engine, synthetic.articles, by_file
@@ -251,7 +252,7 @@ def build_from_text(corpus_dir: Path, processes: int) -> dict:
 
     pool.MAX_PROCESSES = processes or None
     started = time.perf_counter()
-    load_knowledge(corpus_dir, merge=False)
+    load_knowledge(corpus_dir, background=False)
     return {"seconds": time.perf_counter() - started}
 
 

@@ -28,11 +28,14 @@ import fcntl
 import hashlib
 import json
 import logging
+import marshal
 import os
 import shutil
+import sys
 import threading
 import time
 import uuid
+import weakref
 import zipfile
 import zlib
 from collections import Counter
@@ -46,6 +49,7 @@ import numpy as np
 
 from . import corpus, knowledge as knowledge_module, retrieval, segments as segments_module, text
 from .corpus import Article, CorpusError, load_corpus, read_corpus_file
+from .files import describe
 from .knowledge import (Knowledge, Parts, Sentence, build_knowledge, learn_file_vocabulary, merge_vocabularies,
                         passage_parts)
 from .retrieval import Index
@@ -84,15 +88,22 @@ def _source_digest(*paths: str) -> str:
 TOKENIZING_CODE = _source_digest(text.__file__, knowledge_module.__file__, corpus.__file__)
 SNAPSHOT_CODE = _digest(TOKENIZING_CODE, _source_digest(retrieval.__file__, segments_module.__file__, __file__))
 
-_merges: list[threading.Thread] = []
+_background: list[threading.Thread] = []
+_background_lock = threading.Lock()
+_listeners: list = []  # (corpus folder, weak reference to a bound method)
 
 
 # ---------------------------------------------------------------- entry points
 
-def load_knowledge(corpus_dir: Path, merge: bool = True) -> Knowledge:
+def load_knowledge(corpus_dir: Path, background: bool = True) -> Knowledge:
     """The knowledge of corpus_dir: its saved segments when no file changed, else updated (new segments for what
     changed, reusing the tokenization of unchanged files) and committed. Corpus faults raise CorpusError exactly as
-    load_corpus does; a cache that cannot be read or written is rebuilt or skipped, never trusted blindly."""
+    load_corpus does; a cache that cannot be read or written is rebuilt or skipped, never trusted blindly.
+
+    Work that can wait (re-tokenizing older files for dictionary words a new file taught, merging small segments)
+    runs in a background thread after the commit (background=False: not at all); listeners (on_background_commit)
+    hear when it has committed, so that they can reload.
+    """
     store = _Store(corpus_dir)
     store.clean_leftovers()
     fingerprints = store.fingerprints()
@@ -101,6 +112,8 @@ def load_knowledge(corpus_dir: Path, merge: bool = True) -> Knowledge:
     opened = store.open_current(fingerprints)
     if opened is not None:
         store.remember_digests()
+        if background and store.pending_work():
+            _start_background(store)
         return opened
     prepared = store.prepare(fingerprints)  # a bad corpus file is named before anything is written
     if isinstance(prepared, Knowledge):
@@ -109,35 +122,100 @@ def load_knowledge(corpus_dir: Path, merge: bool = True) -> Knowledge:
         opened = store.open_current(fingerprints)  # another process may have just committed these very files
         if opened is not None:
             return opened
-        knowledge, plan = store.update(fingerprints, prepared)
-    if merge and plan:
-        thread = threading.Thread(target=store.merge, args=(plan,), name="newsqa-merge", daemon=True)
-        _merges.append(thread)
-        thread.start()
+        knowledge = store.update(fingerprints, prepared)
+    if background and store.pending_work():
+        _start_background(store)
     return knowledge
 
 
-def wait_for_merges(timeout: float | None = None) -> None:
-    """Wait for background merges started by this process (tests and the benchmark use it)."""
-    for thread in list(_merges):
+def _start_background(store: "_Store") -> None:
+    with _background_lock:
+        if any(thread.is_alive() and thread.name == f"newsqa-index {store.root}" for thread in _background):
+            return  # the running job reads the newest commit when it starts each step
+        thread = threading.Thread(target=store.background, name=f"newsqa-index {store.root}", daemon=True)
+        _background.append(thread)
+        thread.start()
+
+
+def wait_for_background(timeout: float | None = None) -> None:
+    """Wait for the background jobs started by this process (tests and the benchmark use it)."""
+    for thread in list(_background):
         thread.join(timeout)
         if not thread.is_alive():
-            _merges.remove(thread)
+            with _background_lock:
+                _background.remove(thread)
+
+
+def on_background_commit(corpus_dir: Path, listener) -> None:
+    """Call listener() (a bound method, held weakly) after a background job commits a better index of corpus_dir:
+    the engine reloads then, which only opens the new commit."""
+    with _background_lock:
+        _listeners.append((Path(corpus_dir).resolve(), weakref.WeakMethod(listener)))
+
+
+def _notify(corpus_dir: Path) -> None:
+    with _background_lock:
+        alive = [(folder, ref) for folder, ref in _listeners if ref() is not None]
+        _listeners[:] = alive
+        targets = [ref() for folder, ref in alive if folder == Path(corpus_dir).resolve()]
+    for listener in targets:
+        if listener is not None:
+            try:
+                listener()
+            except Exception as exc:  # a listener's fault must not end the index's own work
+                log.warning("a listener of %s failed (%s)", corpus_dir, exc)
 
 
 _last_tokenizer: tuple[str, Tokenizer] | None = None
 _tokenizer_lock = threading.Lock()
 
 
-def tokenizer_for(user_words) -> Tokenizer:
-    """A Tokenizer with this user dictionary, reused from the last load when the dictionary is the same: making one
-    costs about a second (jieba's dictionary and tag table), and a Tokenizer never changes once made."""
+def tokenizer_for(user_words, cache_dir: Path | None = None) -> Tokenizer:
+    """A Tokenizer with this user dictionary: reused from the last load when the dictionary is the same, else read
+    from cache_dir's saved jieba state (a fraction of a second), else made (jieba's dictionary, every user word
+    added, the tag table: seconds with tens of thousands of learned words) and its state saved there."""
     global _last_tokenizer
-    key = _words_digest(_as_dict(user_words))
+    words = _as_dict(user_words)
+    key = _words_digest(words)
     with _tokenizer_lock:
         if _last_tokenizer is None or _last_tokenizer[0] != key:
-            _last_tokenizer = (key, Tokenizer(user_words))
+            path = cache_dir / tokenizer_file(words) if cache_dir is not None else None
+            tokenizer = _saved_tokenizer(path, user_words) if path is not None else None
+            if tokenizer is None:
+                tokenizer = Tokenizer(user_words)
+                if path is not None:
+                    _save_tokenizer(path, tokenizer)
+            _last_tokenizer = (key, tokenizer)
         return _last_tokenizer[1]
+
+
+def tokenizer_file(words: dict) -> str:
+    """The saved jieba state's name: marshal's format is Python's own, so the Python version is part of the key."""
+    return f"jieba-{_digest(TOKENIZING_CODE, _words_digest(words), sys.version)}.marshal"
+
+
+def _saved_tokenizer(path: Path, user_words) -> Tokenizer | None:
+    try:
+        raw = path.read_bytes()
+        if raw[:8].decode("ascii") != _crc(raw[8:]):
+            raise ValueError("it does not match its checksum")
+        freq, total, tags = marshal.loads(raw[8:])
+        _expect(isinstance(freq, dict) and isinstance(total, int) and isinstance(tags, dict), "jieba state")
+        return Tokenizer(user_words, state=(freq, total, tags))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, EOFError, TypeError) as exc:
+        log.warning("ignoring the saved jieba dictionary %s (%s)", path.name, exc)
+        return None
+
+
+def _save_tokenizer(path: Path, tokenizer: Tokenizer) -> None:
+    payload = marshal.dumps(tokenizer.state())
+    try:
+        _Store(path.parent.parent).root.mkdir(parents=True, exist_ok=True)
+        _Store(path.parent.parent)._atomically(path, lambda tmp: _write_bytes(tmp, _crc(payload).encode() + payload))
+    except OSError as exc:
+        log.warning("could not save the jieba dictionary under %s (%s)", path.parent, exc)
 
 
 def _as_dict(user_words) -> dict:
@@ -188,7 +266,6 @@ class _Store:
         self.corpus_dir = Path(corpus_dir)
         self.root = self.corpus_dir / INDEX_DIR
         self._digests: dict | None = None  # computed by fingerprints(), written by remember_digests()
-        self._committed_segments: list[Segment] = []  # what the last update committed
 
     # -- corpus file digests
 
@@ -213,7 +290,7 @@ class _Store:
                     with path.open("rb") as handle:
                         digest = hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
             except OSError as exc:  # listed, then gone or unreadable: named as load_corpus names it
-                raise CorpusError(path, None, f"cannot be read ({exc.strerror or exc})") from exc
+                raise CorpusError(path, None, f"cannot be read ({describe(exc)})") from exc
             trusted = now - stat.st_mtime_ns > RACY_SECONDS * 1_000_000_000
             seen[path.name] = [stat.st_size, stat.st_mtime_ns if trusted else None, digest]
             result.append((path.name, digest))
@@ -239,7 +316,7 @@ class _Store:
         except (SegmentError, OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("ignoring the saved index in %s (%s); rebuilding it", self.root, exc)
             return None
-        return _knowledge(opened, tokenizer)
+        return _knowledge(opened, tokenizer or tokenizer_for(opened.user_words, self.root))
 
     def _read_commit(self) -> dict | None:
         """The commit's body if it is whole, of this format and code; None otherwise."""
@@ -254,6 +331,9 @@ class _Store:
             _expect(isinstance(body["files"], list) and all(isinstance(f, list) and len(f) == 2 for f in body["files"]),
                     "files")
             _expect(all(isinstance(s, list) and len(s) == 2 for s in body["segments"]), "segments")
+            _expect(isinstance(body["sizes"], list) and len(body["sizes"]) == len(body["segments"])
+                    and all(isinstance(n, int) for n in body["sizes"]), "segment sizes")
+            _expect(isinstance(body["refresh"], list) and all(isinstance(w, str) for w in body["refresh"]), "words")
             return body
         except FileNotFoundError:
             return None
@@ -305,20 +385,24 @@ class _Store:
             return build_knowledge(articles)
         return _Plan(old.body if old else None, old, located, articles_of, entries)
 
-    def update(self, fingerprints: list[tuple[str, str]], plan: "_Plan") -> tuple[Knowledge, list]:
-        """Commit the index of these files, reusing every segment whose files did not change; the knowledge and
-        the merges the policy asks for. Called under the lock with what prepare() read."""
+    def update(self, fingerprints: list[tuple[str, str]], plan: "_Plan") -> Knowledge:
+        """Commit the index of these files, reusing every segment whose files did not change. Called under the lock
+        with what prepare() read."""
         if plan.body != self._read_commit():  # another process committed meanwhile: start from its commit
             plan = self.prepare(fingerprints)
             if isinstance(plan, Knowledge):
-                return plan, []
+                return plan
         old, located, articles_of, entries = plan.old, plan.located, plan.articles_of, plan.entries
         digests = dict(fingerprints)
         user_words, abbreviations = merge_vocabularies(entries[name]["learned"] for name in digests)
+        dictionary = _words_digest(user_words)
+        refresh = set(old.body.get("refresh", ())) if old else set()
+        if old:  # older files may cut differently with the new words: re-tokenized in the background (refresh)
+            refresh |= {w for w in old.user_words.keys() | user_words.keys() if old.user_words.get(w) != user_words.get(w)}
         redo = dict(articles_of)
-        if old:
-            redo.update(self._affected(old, {n: at for n, at in located.items() if n in digests}, user_words, redo))
-        tokenizer = tokenizer_for(user_words)
+        for name in redo:
+            entries[name] = {**entries[name], "dictionary": dictionary}
+        tokenizer = tokenizer_for(user_words, self.root)
         terms = list(old.terms) if old else []
         vocabulary = {term: row for row, term in enumerate(terms)}
         parts = self._tokenized([(name, digests[name], redo[name]) for name in digests if name in redo],
@@ -329,13 +413,13 @@ class _Store:
         kept, made = self._plan_segments([name for name, _ in fingerprints], located, old, fresh)
         try:
             knowledge = self._commit(fingerprints, kept, made, terms, vocabulary, user_words, abbreviations,
-                                     entries, tokenizer, old)
+                                     entries, tokenizer, old, sorted(refresh))
         except OSError as exc:
             log.warning("could not save the index under %s (%s); serving it from memory", self.root, exc)
             segments = [s if isinstance(s, Segment) else compose(s) for s in kept]
-            return _knowledge(_Opened({}, terms, user_words, abbreviations, segments), tokenizer, vocabulary), []
+            return _knowledge(_Opened({}, terms, user_words, abbreviations, segments), tokenizer, vocabulary)
         self.remember_digests()
-        return knowledge, merge_plan([s.sentence_count for s in self._committed_segments])
+        return knowledge
 
     def _previous(self) -> _Opened | None:
         body = self._read_commit()
@@ -360,23 +444,6 @@ class _Store:
             log.warning("ignoring the saved catalog (%s): every corpus file is read again", exc)
             return {}
 
-    def _affected(self, old: _Opened, located: dict, user_words: dict, redo: dict) -> dict:
-        """Unchanged files whose text holds a dictionary word that entered, left or changed its tag: jieba only
-        looks words up inside the text it cuts, so only those files can tokenize differently."""
-        changed = {w for w in old.user_words.keys() | user_words.keys() if old.user_words.get(w) != user_words.get(w)}
-        if not changed:
-            return {}
-        affected = {}
-        for name, (number, position, _) in located.items():
-            if name in redo:
-                continue
-            articles = file_articles(old.segments[number], position)
-            haystack = normalize(" ".join(getattr(a, f) for a in articles for f in ARTICLE_FIELDS))
-            if len(changed) > MAX_WORD_CHANGES or any(word in haystack for word in changed):
-                affected[name] = articles
-        log.info("%d dictionary words changed: %d unchanged files are tokenized again", len(changed), len(affected))
-        return affected
-
     def _plan_segments(self, names: list[str], located: dict, old: _Opened | None, fresh: dict) -> tuple[list, list]:
         """The new segment list, in file order: an old segment whose files are all unchanged and still adjacent is
         kept as it is; every other run of files becomes new segments of at most SEGMENT_TARGET passages."""
@@ -400,7 +467,7 @@ class _Store:
         return result, [s for s in result if not isinstance(s, Segment)]
 
     def _commit(self, fingerprints, planned, made, terms, vocabulary, user_words, abbreviations, entries, tokenizer,
-                old: _Opened | None) -> Knowledge:
+                old: _Opened | None, refresh: list[str]) -> Knowledge:
         from tqdm import tqdm
 
         self.root.mkdir(parents=True, exist_ok=True)
@@ -425,10 +492,10 @@ class _Store:
             "terms": old.body["terms"] if reuse_terms else reference("terms", terms),
             "vocab": reference("vocab", {"user_words": _sorted_words(user_words), "abbreviations": abbreviations}),
             "catalog": reference("catalog", {name: entries[name] for name, _ in fingerprints}),
-            "segments": listed,
+            "segments": listed, "tokenizer": tokenizer_file(user_words), "refresh": refresh,
+            "sizes": [s.sentence_count for s in segments],
         }
         self._write_commit(body)
-        self._committed_segments = segments
         self._prune(body)
         return _knowledge(_Opened(body, terms, user_words, abbreviations, segments), tokenizer, vocabulary)
 
@@ -443,30 +510,102 @@ class _Store:
         raw = json.dumps({"body": body, "crc": crc}, ensure_ascii=False).encode("utf-8")
         self._atomically(self.root / COMMIT, lambda tmp: _write_bytes(tmp, raw))
 
-    # -- merging
+    # -- background work: refresh, then merge
 
-    def merge(self, plan: list[tuple[int, int]]) -> None:
-        """Merge runs of adjacent small segments of the current commit (a background thread runs this); gives up
-        if another update committed first, since that update plans its own merges."""
+    def pending_work(self) -> bool:
+        """Whether the commit leaves files to re-tokenize for new dictionary words, or small segments to merge."""
+        body = self._read_commit()
+        return body is not None and bool(body["refresh"] or merge_plan(body["sizes"]))
+
+    def background(self) -> None:
+        """Re-tokenize what the dictionary changed (refresh), then merge small segments; each step works outside
+        the lock from the newest commit and commits only if that commit is still current, so reloads never wait
+        for it. Listeners hear of each commit."""
+        for step in (self._refresh, self._merge):
+            try:
+                if step():
+                    _notify(self.corpus_dir)
+            except (OSError, SegmentError, ValueError, KeyError, TypeError, CorpusError) as exc:
+                log.warning("background work on %s stopped (%s); the index stays as committed", self.root, exc)
+                return
+
+    def _refresh(self) -> bool:
+        body = self._read_commit()
+        if body is None or not body.get("refresh"):
+            return False
+        opened = self._open(body)
+        catalog = self._read_checked(body["catalog"])
+        words, dictionary = set(body["refresh"]), _words_digest(opened.user_words)
+        affected = {}
+        for number, segment in enumerate(opened.segments):
+            for position, entry in enumerate(segment.files):
+                if catalog[entry.name].get("dictionary") == dictionary:
+                    continue  # cut with this very dictionary already
+                articles = file_articles(segment, position)
+                haystack = normalize(" ".join(getattr(a, f) for a in articles for f in ARTICLE_FIELDS))
+                if len(words) > MAX_WORD_CHANGES or any(word in haystack for word in words):
+                    affected[entry.name] = (number, position, entry, articles)
+        log.info("%d dictionary words changed: %d older files are tokenized again", len(words), len(affected))
+        tokenizer = tokenizer_for(opened.user_words, self.root)
+        parts = self._tokenized([(n, e.digest, a) for n, (_, _, e, a) in affected.items()], opened.user_words,
+                                tokenizer)
+        terms = list(opened.terms)
+        vocabulary = {term: row for row, term in enumerate(terms)}
+        replaced = {}
+        for number, segment in enumerate(opened.segments):
+            if any(affected.get(entry.name, (None,))[0] == number for entry in segment.files):
+                pieces = [(FileEntry(e.name, e.digest, e.articles, len(parts[e.name][0])),
+                           file_tables(affected[e.name][3], parts[e.name], vocabulary)) if e.name in affected
+                          else (e, slice_file(segment, k)) for k, e in enumerate(segment.files)]
+                replaced[number] = compose(pieces)
+        grown = len(vocabulary) > len(terms)
+        terms += list(vocabulary)[len(terms):]
+        catalog = {name: {**entry, "dictionary": dictionary} for name, entry in catalog.items()}
+        return self._commit_background(body, replaced, terms if grown else None, {"catalog": self._write_unique("catalog", catalog),
+                                                                "refresh": []})
+
+    def _merge(self) -> bool:
+        body = self._read_commit()
+        if body is None or not merge_plan(body["sizes"]):
+            return False
+        opened = self._open(body)
+        plan = merge_plan([s.sentence_count for s in opened.segments])
+        replaced = {}
+        for start, end in plan:
+            pieces = [(f, slice_file(s, k)) for s in opened.segments[start:end] for k, f in enumerate(s.files)]
+            replaced[(start, end)] = compose(pieces)
+        return self._commit_background(body, replaced, None, {})
+
+    def _commit_background(self, body: dict, replaced: dict, terms: list[str] | None, changes: dict) -> bool:
+        """Write the replacing segments under temporary names, then, under the lock and only if body is still the
+        commit, rename them into place and commit. replaced: segment position or (start, end) range -> segment;
+        terms: the vocabulary when it grew."""
+        written = {}
         try:
+            for where, segment in replaced.items():
+                tmp = self.root / f"tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+                written[where] = (tmp, segments_module.write(tmp, segment), segment.sentence_count)
             with self.locked():
-                body = self._read_commit()
-                opened = self._open(body) if body else None
-                if opened is None or merge_plan([s.sentence_count for s in opened.segments]) != plan:
-                    return
-                listed = list(body["segments"])
-                for start, end in reversed(plan):
-                    pieces = [(f, slice_file(s, k)) for s in opened.segments[start:end] for k, f in enumerate(s.files)]
-                    segment = compose(pieces)
+                if self._read_commit() != body:
+                    return False  # a newer commit carries this work over and runs it again
+                listed = [[name, crc, size] for (name, crc), size in zip(body["segments"], body["sizes"])]
+                for where in sorted(written, key=lambda w: w if isinstance(w, int) else w[0], reverse=True):
+                    tmp, crc, size = written[where]
                     name = f"seg-{uuid.uuid4().hex[:16]}"
-                    crc = self._atomically(self.root / name, lambda tmp: segments_module.write(tmp, segment))
-                    listed[start:end] = [[name, crc]]
-                body = {**body, "segments": listed}
-                self._write_commit(body)
-                self._prune(body)
-                log.info("merged %d runs of small segments", len(plan))
-        except (OSError, SegmentError, ValueError, KeyError) as exc:
-            log.warning("could not merge segments under %s (%s); they stay as they are", self.root, exc)
+                    os.replace(tmp, self.root / name)
+                    start, end = (where, where + 1) if isinstance(where, int) else where
+                    listed[start:end] = [[name, crc, size]]
+                new = {**body, **changes, "segments": [s[:2] for s in listed], "sizes": [s[2] for s in listed]}
+                if terms is not None:
+                    new["terms"] = self._write_unique("terms", terms)
+                self._write_commit(new)
+                self._prune(new)
+                log.info("background work committed %d new segments under %s", len(written), self.root)
+                return True
+        finally:
+            for tmp, _, _ in written.values():
+                if tmp.exists():
+                    _remove(tmp)
 
     # -- per-file tokenization
 
@@ -485,7 +624,8 @@ class _Store:
                 result[name] = _shard_parts(shard)
             else:
                 todo.append((name, path, articles))
-        made = tokenize_files([articles for _, _, articles in todo], words, tokenizer, passage_parts)
+        made = tokenize_files([articles for _, _, articles in todo], words, tokenizer, passage_parts,
+                              cache_dir=self.root)
         for (name, path, articles), parts in zip(todo, made):
             self._write_shard(path, parts, articles, words_digest)
             result[name] = parts
@@ -551,7 +691,8 @@ class _Store:
         """Remove what the commit does not name. A process still answering from a removed segment keeps its
         mapping (the files live on until unmapped)."""
         try:
-            used = {body["terms"][0], body["vocab"][0], body["catalog"][0], *(s[0] for s in body["segments"])}
+            used = {body["terms"][0], body["vocab"][0], body["catalog"][0], body["tokenizer"],
+                    *(s[0] for s in body["segments"])}
             digests = {digest for _, digest in body["files"]}
             words_used = set()
             for shard in (self.root / "files").glob("*.npz"):
@@ -561,7 +702,7 @@ class _Store:
                     words_used.add(meta["words"])
             for entry in self.root.iterdir():
                 stale = (
-                    (entry.name.startswith(("seg-", "terms-", "vocab-", "catalog-", "snapshot-")) and entry.name not in used)
+                    (entry.name.startswith(("seg-", "terms-", "vocab-", "catalog-", "snapshot-", "jieba-")) and entry.name not in used)
                     or (entry.name.startswith("words-") and entry.name[len("words-"):-len(".json")] not in words_used)
                 )
                 if stale:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .answer import Answer, answer
 from .archive import place_in_time
-from .cache import load_knowledge
+from .cache import load_knowledge, on_background_commit
 from .corpus import Article, CorpusError, build_corpus, load_corpus
 from .files import describe, remove_stale_temporaries
 from .knowledge import Knowledge, build_knowledge
@@ -40,6 +40,8 @@ class Engine:
         self._reload_lock = threading.Lock()  # guards the two fields below
         self._pending: Future | None = None  # the build every request made since the running one started will get
         self._building = False
+        if corpus_dir is not None:  # the index's background work committed (older files re-tokenized, segments merged)
+            on_background_commit(corpus_dir, self.request_reload)  # a reload then only opens the new commit
 
     @classmethod
     def from_corpus(cls, corpus_dir: Path, seeds_dir: Path | None = None) -> "Engine":

@@ -20,11 +20,13 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
-def tokenize_files(jobs: list[list], words: dict, tokenizer, split: Callable, processes: int | None = None) -> list:
+def tokenize_files(jobs: list[list], words: dict, tokenizer, split: Callable, processes: int | None = None,
+                   cache_dir=None) -> list:
     """split(articles, tokenizer) of each job, in order, with one progress bar; on all cores when the jobs are many.
 
     Workers start with spawn (a reload runs in a thread, and forking a threaded process is unsafe) and make their
-    own Tokenizer from words, which gives the same tokens as the caller's.
+    own Tokenizer from words (from the jieba state saved in cache_dir when there is one), which gives the same
+    tokens as the caller's.
     """
     from tqdm import tqdm
 
@@ -36,7 +38,7 @@ def tokenize_files(jobs: list[list], words: dict, tokenizer, split: Callable, pr
         from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(count, mp_context=context, initializer=_start, initargs=(words,)) as pool:
+        with ProcessPoolExecutor(count, mp_context=context, initializer=_start, initargs=(words, cache_dir)) as pool:
             futures = [pool.submit(_split, articles) for articles in jobs]
             results = []
             for future, articles in zip(futures, jobs):
@@ -45,11 +47,11 @@ def tokenize_files(jobs: list[list], words: dict, tokenizer, split: Callable, pr
             return results
 
 
-def _start(words: dict) -> None:
-    from .text import Tokenizer
+def _start(words: dict, cache_dir) -> None:
+    from .cache import tokenizer_for
 
     global _worker_tokenizer
-    _worker_tokenizer = Tokenizer(words)
+    _worker_tokenizer = tokenizer_for(words, cache_dir)
 
 
 def _split(articles: list):

@@ -81,13 +81,26 @@ STOPWORDS = frozenset(
 class Tokenizer:
     """jieba with an optional user dictionary; one instance tokenizes both passages and questions."""
 
-    def __init__(self, user_words: dict[str, str] | Iterable[str] = ()):
+    def __init__(self, user_words: dict[str, str] | Iterable[str] = (), state: tuple | None = None):
         self._jieba = jieba.Tokenizer()
         tagged = user_words if isinstance(user_words, dict) else {w: None for w in user_words}
         self.user_words = tuple(sorted(tagged.items(), key=lambda kv: (kv[0], kv[1] or "")))
+        if state is not None:  # what state() returned for the same user words: no dictionary to read or extend
+            self._jieba.FREQ, self._jieba.total, tags = state
+            self._jieba.initialized = True
+            self._posseg = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+            self._posseg.tokenizer, self._posseg.word_tag_tab = self._jieba, tags
+            return
         for word, tag in self.user_words:
             self._jieba.add_word(word, freq=None, tag=tag)
         self._posseg = jieba.posseg.POSTokenizer(self._jieba)
+
+    def state(self) -> tuple:
+        """jieba's prefix dictionary and tag table with the user words in: Tokenizer(words, state) is this tokenizer
+        again without reading jieba's dictionary or adding the words one by one (the cache saves it)."""
+        self._jieba.check_initialized()
+        self._posseg.makesure_userdict_loaded()
+        return self._jieba.FREQ, self._jieba.total, self._posseg.word_tag_tab
 
     def words(self, text: str) -> list[str]:
         """All jieba words of normalised text, lower-cased, white space dropped."""

@@ -21,6 +21,7 @@ from bot.cache import INDEX_DIR, SentenceTable, TermCounts, load_knowledge
 from bot.corpus import Article, load_corpus, write_corpus_file
 from bot.engine import Engine
 from bot.knowledge import build_knowledge
+from bot.text import Tokenizer
 
 from conftest import SMALL_ARTICLES
 
@@ -102,15 +103,26 @@ def test_a_changed_file_invalidates_the_snapshot_and_only_that_file_is_tokenized
     assert answer(second, QUESTIONS[0]) == answer(build_knowledge(load_corpus(folder)), QUESTIONS[0])
 
 
-def test_a_new_dictionary_word_re_tokenizes_only_the_files_whose_text_holds_it(folder, tokenized):
-    load_knowledge(folder)
-    # “橘子洲” becomes a user-dictionary word (a quoted term); only a.jsonl mentions 橘子洲
+def test_a_new_dictionary_word_re_tokenizes_in_the_background_only_the_files_whose_text_holds_it(folder, tokenized):
+    engine = Engine.from_corpus(folder)
+    # “橘子洲” becomes a user-dictionary word (a quoted term); of the older files only a.jsonl mentions 橘子洲
     write_corpus_file(folder / "c.jsonl", [Article(id="c-001", title="橘子洲 焰火", text="“橘子洲”焰火晚会今晚举行。")])
     tokenized.clear()
-    knowledge = load_knowledge(folder)
+    engine.reload()
+    assert tokenized[0] == ["c-001"]  # the reload tokenizes the new file; the older files follow in the background
+    knowledge = engine.knowledge
+    (hit, *_) = knowledge.index.search(knowledge.tokenizer.tokens("橘子洲焰火晚会"))
+    assert knowledge.sentences[hit.doc].text == "“橘子洲”焰火晚会今晚举行。"
+    bot.cache.wait_for_background(WAIT)
     assert sorted(tokenized) == [["c-001"], ["t-001", "t-002"]]
-    assert any("橘子洲" in tokens for tokens in knowledge.sentence_tokens)
-    assert answer(knowledge, QUESTIONS[0]) == answer(build_knowledge(load_corpus(folder)), QUESTIONS[0])
+    knowledge = load_knowledge(folder)
+    assert any("橘子洲" in tokens for tokens in knowledge.sentence_tokens[:6])
+    assert_as_built(knowledge, folder)
+    for _ in range(int(WAIT / 0.05)):  # the engine heard of the commit and reloaded
+        if any("橘子洲" in tokens for tokens in engine.knowledge.sentence_tokens[:6]):
+            break
+        threading.Event().wait(0.05)
+    assert_as_built(engine.knowledge, folder)
 
 
 def test_new_code_rebuilds_everything(folder, tokenized, monkeypatch):
@@ -384,7 +396,7 @@ def test_many_small_segments_are_merged_in_the_background_with_the_same_results(
     monkeypatch.setattr(bot.cache, "SEGMENT_TARGET", 5)
     write_corpus_file(many / "5.jsonl", [Article(id="m-002", title="株洲 新馆", text="新馆设有青少年体验区。")])
     knowledge = load_knowledge(many)  # answers at once from six segments; the merge runs behind
-    bot.cache.wait_for_merges(WAIT)
+    bot.cache.wait_for_background(WAIT)
     assert len(knowledge.index.segments) == 6
     assert_as_built(knowledge, many)
     merged = load_knowledge(many)
@@ -428,7 +440,7 @@ os.replace, np.save, shutil.rmtree = hooked(os.replace), hooked(np.save), hooked
 pathlib.Path.unlink, pathlib.Path.mkdir = hooked(pathlib.Path.unlink), hooked(pathlib.Path.mkdir)
 bot.cache._write_bytes, bot.segments._write_bytes = hooked(bot.cache._write_bytes), hooked(bot.segments._write_bytes)
 bot.cache.load_knowledge(pathlib.Path(sys.argv[1]))
-bot.cache.wait_for_merges()
+bot.cache.wait_for_background()
 print(count)
 """
 
@@ -489,3 +501,19 @@ def test_a_process_killed_during_a_build_reload_or_merge_leaves_an_index_used_wh
 def test_a_kill_at_every_write_of_a_build_reload_or_merge_leaves_an_index_used_whole_or_rebuilt(
         tmp_path, scenario, monkeypatch):
     crash_and_restart(tmp_path, scenario, monkeypatch, every=True)
+
+
+def test_the_saved_jieba_dictionary_cuts_exactly_as_a_new_one_and_a_damaged_one_is_made_again(folder, monkeypatch):
+    knowledge = load_knowledge(folder)
+    words = dict(knowledge.tokenizer.user_words)
+    (saved,) = (folder / INDEX_DIR).glob("jieba-*.marshal")
+    monkeypatch.setattr(bot.cache, "_last_tokenizer", None)
+    restored = bot.cache.tokenizer_for(words, folder / INDEX_DIR)
+    fresh = Tokenizer(words)
+    for article in SMALL_ARTICLES:
+        assert restored.tokens(article.text) == fresh.tokens(article.text)
+        assert restored.tagged(article.text) == fresh.tagged(article.text)
+    _flip_last_byte(saved)
+    monkeypatch.setattr(bot.cache, "_last_tokenizer", None)
+    remade = bot.cache.tokenizer_for(words, folder / INDEX_DIR)
+    assert remade.tagged(SMALL_ARTICLES[0].text) == fresh.tagged(SMALL_ARTICLES[0].text)
