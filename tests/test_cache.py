@@ -504,6 +504,7 @@ def test_a_kill_at_every_write_of_a_build_reload_or_merge_leaves_an_index_used_w
 
 
 def test_the_saved_jieba_dictionary_cuts_exactly_as_a_new_one_and_a_damaged_one_is_made_again(folder, monkeypatch):
+    monkeypatch.setattr(bot.cache, "_last_tokenizer", None)  # not the one an earlier test made in this process
     knowledge = load_knowledge(folder)
     words = dict(knowledge.tokenizer.user_words)
     (saved,) = (folder / INDEX_DIR).glob("jieba-*.marshal")
