@@ -50,6 +50,7 @@ import numpy as np
 from . import corpus, knowledge as knowledge_module, retrieval, segments as segments_module, text
 from .corpus import Article, CorpusError, load_corpus, read_corpus_file
 from .files import describe
+from .pool import tokenize_files
 from .knowledge import (Knowledge, Parts, Sentence, build_knowledge, learn_file_vocabulary, merge_vocabularies,
                         passage_parts)
 from .retrieval import Index
@@ -163,7 +164,7 @@ def _notify(corpus_dir: Path) -> None:
             try:
                 listener()
             except Exception as exc:  # a listener's fault must not end the index's own work
-                log.warning("a listener of %s failed (%s)", corpus_dir, exc)
+                log.warning("a listener of %s failed (%s)", corpus_dir, _why(exc))
 
 
 _last_tokenizer: tuple[str, Tokenizer] | None = None
@@ -205,7 +206,7 @@ def _saved_tokenizer(path: Path, user_words) -> Tokenizer | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError, EOFError, TypeError) as exc:
-        log.warning("ignoring the saved jieba dictionary %s (%s)", path.name, exc)
+        log.warning("ignoring the saved jieba dictionary %s (%s)", path.name, _why(exc))
         return None
 
 
@@ -215,7 +216,7 @@ def _save_tokenizer(path: Path, tokenizer: Tokenizer) -> None:
         _Store(path.parent.parent).root.mkdir(parents=True, exist_ok=True)
         _Store(path.parent.parent)._atomically(path, lambda tmp: _write_bytes(tmp, _crc(payload).encode() + payload))
     except OSError as exc:
-        log.warning("could not save the jieba dictionary under %s (%s)", path.parent, exc)
+        log.warning("could not save the jieba dictionary under %s (%s)", path.parent, _why(exc))
 
 
 def _as_dict(user_words) -> dict:
@@ -314,7 +315,7 @@ class _Store:
         try:
             opened = self._open(body)
         except (SegmentError, OSError, ValueError, KeyError, TypeError) as exc:
-            log.warning("ignoring the saved index in %s (%s); rebuilding it", self.root, exc)
+            log.warning("ignoring the saved index in %s (%s); rebuilding it", self.root, _why(exc))
             return None
         return _knowledge(opened, tokenizer or tokenizer_for(opened.user_words, self.root))
 
@@ -338,7 +339,7 @@ class _Store:
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            log.warning("ignoring the unreadable %s (%s); rebuilding the index", path, exc)
+            log.warning("ignoring the unreadable %s (%s); rebuilding the index", path, _why(exc))
             return None
 
     def _open(self, body: dict) -> _Opened:
@@ -415,7 +416,7 @@ class _Store:
             knowledge = self._commit(fingerprints, kept, made, terms, vocabulary, user_words, abbreviations,
                                      entries, tokenizer, old, sorted(refresh))
         except OSError as exc:
-            log.warning("could not save the index under %s (%s); serving it from memory", self.root, exc)
+            log.warning("could not save the index under %s (%s); serving it from memory", self.root, _why(exc))
             segments = [s if isinstance(s, Segment) else compose(s) for s in kept]
             return _knowledge(_Opened({}, terms, user_words, abbreviations, segments), tokenizer, vocabulary)
         self.remember_digests()
@@ -428,7 +429,7 @@ class _Store:
         try:
             return self._open(body)
         except (SegmentError, OSError, ValueError, KeyError, TypeError) as exc:
-            log.warning("ignoring the saved index in %s (%s); rebuilding it", self.root, exc)
+            log.warning("ignoring the saved index in %s (%s); rebuilding it", self.root, _why(exc))
             return None
 
     def _previous_catalog(self, old: _Opened | None) -> dict:
@@ -441,7 +442,7 @@ class _Store:
                 for e in catalog.values()), "catalog")
             return catalog
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            log.warning("ignoring the saved catalog (%s): every corpus file is read again", exc)
+            log.warning("ignoring the saved catalog (%s): every corpus file is read again", _why(exc))
             return {}
 
     def _plan_segments(self, names: list[str], located: dict, old: _Opened | None, fresh: dict) -> tuple[list, list]:
@@ -526,7 +527,7 @@ class _Store:
                 if step():
                     _notify(self.corpus_dir)
             except (OSError, SegmentError, ValueError, KeyError, TypeError, CorpusError) as exc:
-                log.warning("background work on %s stopped (%s); the index stays as committed", self.root, exc)
+                log.warning("background work on %s stopped (%s); the index stays as committed", self.root, _why(exc))
                 return
 
     def _refresh(self) -> bool:
@@ -612,8 +613,6 @@ class _Store:
     def _tokenized(self, jobs: list[tuple[str, str, list[Article]]], words: dict, tokenizer: Tokenizer) -> dict:
         """passage_parts of each file: read from its shard when the content, code and relevant dictionary words are
         unchanged; the others tokenized (on all cores when there are many) and their shards written."""
-        from .pool import tokenize_files
-
         words_digest = _words_digest(words)
         self._write_json(self.root / f"words-{words_digest}.json", _sorted_words(words), only_if_missing=True)
         result, todo = {}, []
@@ -662,7 +661,7 @@ class _Store:
         except (OSError, ValueError, KeyError, EOFError, AttributeError, IndexError, TypeError,
                 zipfile.BadZipFile) as exc:
             if path.exists():
-                log.warning("ignoring unreadable cached tokenization %s (%s)", path.name, exc)
+                log.warning("ignoring unreadable cached tokenization %s (%s)", path.name, _why(exc))
             return None
 
     def _write_shard(self, path: Path, parts: Parts, file_articles: list[Article], words_digest: str) -> None:
@@ -683,7 +682,7 @@ class _Store:
         try:
             self._atomically(path, lambda tmp: np.savez(tmp, **arrays), suffix=".npz")
         except OSError as exc:
-            log.warning("could not cache the tokenization of %s (%s)", path.name, exc)
+            log.warning("could not cache the tokenization of %s (%s)", path.name, _why(exc))
 
     # -- tidying
 
@@ -708,7 +707,7 @@ class _Store:
                 if stale:
                     _remove(entry)
         except OSError as exc:  # another process may be tidying the same folder
-            log.warning("could not tidy %s (%s)", self.root, exc)
+            log.warning("could not tidy %s (%s)", self.root, _why(exc))
 
     def clean_leftovers(self) -> None:
         """Remove temporary files of processes that no longer run (or older than STALE_SECONDS): what a kill -9
@@ -756,7 +755,7 @@ class _Store:
         try:
             self._atomically(path, lambda tmp: _write_bytes(tmp, raw))
         except OSError as exc:
-            log.warning("could not write %s (%s)", path, exc)
+            log.warning("could not write %s (%s)", path, _why(exc))
 
     def _atomically(self, target: Path, write, suffix: str = ""):
         """Write to a temporary name beside target, then rename: readers see the old file, the new one or none."""
@@ -798,6 +797,14 @@ def _chunks(pending: list) -> list[list]:
         groups[-1].append((entry, tables))
         size += entry.sentences
     return groups
+
+
+def _why(exc: Exception) -> str:
+    """An error in the log's words: OS faults in plain Chinese with their path (没有权限: …)."""
+    if isinstance(exc, OSError):
+        words = describe(exc) + (f", {exc.strerror}" if exc.strerror and exc.strerror != describe(exc) else "")
+        return f"{words}: {exc.filename}" if exc.filename else words
+    return str(exc)
 
 
 def _expect(condition: bool, what: str) -> None:
