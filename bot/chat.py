@@ -68,7 +68,7 @@ NO_MESSAGE = "这个按钮已失效，请重新提问。"
 SOURCE_CUT = "全文太长，只显示前 {shown} 段。"
 FAILED = "抱歉，处理这条消息时出错了，请稍后再试。"
 STATS = ("语料：{articles} 篇文章，{passages} 个句子。\n启动以来：回答 {answered} 个问题，婉拒 {declined} 个；"
-         "最近一天婉拒 {declined_day} 个。\n回答耗时中位数：{median}，95% 在 {p95} 以内。\n"
+         "最近一天婉拒 {declined_day} 个。\n回答耗时中位数：{median}，95% 在 {p95}以内。\n"
          "读者评价：👍 {up} 次，👎 {down} 次。\n问得最多：{top}")
 VOTED = {"up": "谢谢！已记下 👍", "down": "已记下 👎，管理员会看到。"}
 VOTED_ALREADY = "这条已经评价过了。"

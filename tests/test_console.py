@@ -251,3 +251,14 @@ def test_good_and_bad_vote_on_the_answer_shown_last_with_its_question(seed_engin
 def test_votes_without_a_feedback_log_or_an_answer_say_so(seed_engine):
     assert converse(seed_engine, "/bad", RAIL, "/good")[0] == NO_LAST_ANSWER
     assert converse(seed_engine, RAIL, "/good")[-1] == "这个控制台没有反馈记录，评价没有保存。"
+
+
+@pytest.mark.parametrize("env, said", [
+    ({"NEWSQA_LOG_LEVEL": "LOUD"}, "configuration error: NEWSQA_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR"),
+    ({"NEWSQA_CORPUS": "no-such-folder"}, "corpus error: no-such-folder: corpus folder does not exist"),
+])
+def test_console_configuration_errors_are_one_line_and_exit_2(tmp_path, env, said):
+    done = subprocess.run([sys.executable, "-m", "bot", "console"], cwd=tmp_path, input="轨博会?\n",
+                          env={**_env(), "PYTHONPATH": str(ROOT), **env}, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [said] and done.stdout == ""
