@@ -180,7 +180,7 @@ def tokenizer_for(user_words, cache_dir: Path | None = None) -> Tokenizer:
     key = _words_digest(words)
     with _tokenizer_lock:
         if _last_tokenizer is None or _last_tokenizer[0] != key:
-            path = cache_dir / tokenizer_file(words) if cache_dir is not None else None
+            path = cache_dir / tokenizer_file(words, key) if cache_dir is not None else None
             tokenizer = _saved_tokenizer(path, user_words) if path is not None else None
             if tokenizer is None:
                 tokenizer = Tokenizer(user_words)
@@ -190,9 +190,9 @@ def tokenizer_for(user_words, cache_dir: Path | None = None) -> Tokenizer:
         return _last_tokenizer[1]
 
 
-def tokenizer_file(words: dict) -> str:
+def tokenizer_file(words: dict, words_digest: str | None = None) -> str:
     """The saved jieba state's name: marshal's format is Python's own, so the Python version is part of the key."""
-    return f"jieba-{_digest(TOKENIZING_CODE, _words_digest(words), sys.version)}.marshal"
+    return f"jieba-{_digest(TOKENIZING_CODE, words_digest or _words_digest(words), sys.version)}.marshal"
 
 
 def _saved_tokenizer(path: Path, user_words) -> Tokenizer | None:
@@ -312,12 +312,13 @@ class _Store:
         body = self._read_commit()
         if body is None or body["files"] != [list(f) for f in fingerprints]:
             return None
+        made = [tokenizer] if tokenizer else []
         try:
-            opened = self._open(body)
+            opened = self._open(body, None if tokenizer else lambda words: made.append(tokenizer_for(words, self.root)))
         except (SegmentError, OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("ignoring the saved index in %s (%s); rebuilding it", self.root, _why(exc))
             return None
-        return _knowledge(opened, tokenizer or tokenizer_for(opened.user_words, self.root))
+        return _knowledge(opened, made[0])
 
     def _read_commit(self) -> dict | None:
         """The commit's body if it is whole, of this format and code; None otherwise."""
@@ -342,18 +343,24 @@ class _Store:
             log.warning("ignoring the unreadable %s (%s); rebuilding the index", path, _why(exc))
             return None
 
-    def _open(self, body: dict) -> _Opened:
+    def _open(self, body: dict, meanwhile=None) -> _Opened:
+        """The commit's files, each checked; meanwhile(user_words), if given, runs while the segments' checksums are
+        computed on other threads (zlib lets them run in parallel with it)."""
         terms = self._read_checked(body["terms"])
-        _expect(isinstance(terms, list) and all(isinstance(t, str) for t in terms), "terms")
+        _expect(isinstance(terms, list) and set(map(type, terms)) <= {str}, "terms")
         vocab = self._read_checked(body["vocab"])
         words, abbreviations = vocab["user_words"], vocab["abbreviations"]
         _expect(isinstance(words, list) and all(isinstance(w, list) and len(w) == 2 for w in words), "user words")
         _expect(isinstance(abbreviations, dict), "abbreviations")
+        user_words = {w: t for w, t in words}
         with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-            opened = list(pool.map(lambda s: segments_module.read(self.root / s[0], s[1], len(terms)), body["segments"]))
+            reading = pool.map(lambda s: segments_module.read(self.root / s[0], s[1], len(terms)), body["segments"])
+            if meanwhile is not None:
+                meanwhile(user_words)
+            opened = list(reading)
         listed = [[f.name, f.digest] for s in opened for f in s.files]
         _expect(listed == body["files"], "files of the segments")
-        return _Opened(body, terms, {w: t for w, t in words}, abbreviations, opened)
+        return _Opened(body, terms, user_words, abbreviations, opened)
 
     def _read_checked(self, reference) -> object:
         name, crc = reference
