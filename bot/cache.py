@@ -607,7 +607,7 @@ class _Store:
                 if terms is not None:
                     new["terms"] = self._write_unique("terms", terms)
                 self._write_commit(new)
-                self._prune(new)
+                self._prune(new, deep=True)
                 log.info("background work committed %d new segments under %s", len(written), self.root)
                 return True
         finally:
@@ -693,9 +693,10 @@ class _Store:
 
     # -- tidying
 
-    def _prune(self, body: dict) -> None:
+    def _prune(self, body: dict, deep: bool = False) -> None:
         """Remove what the commit does not name. A process still answering from a removed segment keeps its
-        mapping (the files live on until unmapped)."""
+        mapping (the files live on until unmapped). deep (background work only): also the dictionaries no cached
+        tokenization was cut with, which takes reading every shard's description."""
         try:
             used = {body["terms"][0], body["vocab"][0], body["catalog"][0], body["tokenizer"],
                     *(s[0] for s in body["segments"])}
@@ -704,12 +705,12 @@ class _Store:
             for shard in (self.root / "files").glob("*.npz"):
                 if shard.name.split("-")[0] not in digests or not shard.name.endswith(f"-{TOKENIZING_CODE}.npz"):
                     shard.unlink(missing_ok=True)
-                elif (meta := self._read_shard(shard, meta_only=True)) is not None:
+                elif deep and (meta := self._read_shard(shard, meta_only=True)) is not None:
                     words_used.add(meta["words"])
             for entry in self.root.iterdir():
                 stale = (
                     (entry.name.startswith(("seg-", "terms-", "vocab-", "catalog-", "snapshot-", "jieba-")) and entry.name not in used)
-                    or (entry.name.startswith("words-") and entry.name[len("words-"):-len(".json")] not in words_used)
+                    or (deep and entry.name.startswith("words-") and entry.name[len("words-"):-len(".json")] not in words_used)
                 )
                 if stale:
                     _remove(entry)
