@@ -19,8 +19,11 @@ class Baseline:
 
     @classmethod
     def from_corpus(cls, corpus_dir: Path) -> "Baseline":
-        rows = [(s, a.title) for a in load_corpus(corpus_dir) for p in a.paragraphs for s in split_sentences(p)]
-        return cls(rows)
+        return cls.from_articles(load_corpus(corpus_dir))
+
+    @classmethod
+    def from_articles(cls, articles) -> "Baseline":
+        return cls([(s, a.title) for a in articles for p in a.paragraphs for s in split_sentences(p)])
 
     def ask(self, question: str) -> Answer:
         scores = self.bm25.get_scores(jieba.lcut(question))

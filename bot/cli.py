@@ -1,4 +1,4 @@
-"""The `newsqa` command: build, console, ask, eval, telegram, bench. The composition root of the package."""
+"""The `newsqa` command: build, console, ask, eval, train, telegram, bench. The composition root of the package."""
 
 from __future__ import annotations
 
@@ -74,18 +74,35 @@ def cmd_eval(args, settings: Settings) -> int:
     from .evaluate import QuestionSetError, evaluate, load_questions
     from .feedback import load_regression_set
 
+    from .qadata import is_qa_format, open_set, read_records
+
+    path = Path(args.file)
+    articles = None
     try:
-        questions = (load_regression_set if args.feedback else load_questions)(Path(args.file))
+        if not args.feedback and is_qa_format(path):  # scored as an open corpus, as ../shared/qa-data/README.md says
+            articles, questions = open_set(read_records(path))
+        else:
+            questions = (load_regression_set if args.feedback else load_questions)(path)
     except QuestionSetError as exc:
         print(f"newsqa eval: {exc}", file=sys.stderr)
         return 2
+    if articles is not None and args.corpus:
+        print("newsqa eval: a qa-data file is its own corpus; --corpus does not apply", file=sys.stderr)
+        return 2
+    questions = questions[:args.limit] if args.limit else questions
     if args.baseline:
         from .baseline import Baseline
 
-        ask = Baseline.from_corpus(Path(args.corpus) if args.corpus else settings.corpus_dir).ask
+        baseline = Baseline.from_articles(articles) if articles is not None else \
+            Baseline.from_corpus(Path(args.corpus) if args.corpus else settings.corpus_dir)
+        ask = baseline.ask
+    elif articles is not None:
+        from .engine import Engine
+
+        ask = Engine.from_articles(articles).ask
     else:
         ask = _engine(args, settings).ask
-    report = evaluate(questions, ask)
+    report = evaluate(questions, ask, progress=len(questions) > 200)
     if not args.quiet:
         for miss in report.misses:
             print(miss)
@@ -98,6 +115,21 @@ def cmd_telegram(args, settings: Settings) -> int:
     from .chat import run_telegram
 
     return run_telegram(settings)
+
+
+def cmd_train(args, settings: Settings) -> int:
+    from .ranker import MODEL_PATH
+    from .train import SETS, repo_root, run
+
+    data = Path(args.data) if args.data else repo_root() / "train"
+    missing = [name for name in args.sets or SETS if not any(data.glob(f"{name}.jsonl*"))]
+    if missing:
+        print(f"newsqa train: {data} has no {', '.join(missing)} (see train/README.md)", file=sys.stderr)
+        return 2
+    cache = None if args.no_cache else Path(args.cache) if args.cache else repo_root() / ".train-cache"
+    run(data, Path(args.out) if args.out else MODEL_PATH, kind=args.ranker, cache=cache, folds=not args.no_folds,
+        sets=tuple(args.sets or SETS))
+    return 0
 
 
 def cmd_bench(args, settings: Settings) -> int:
@@ -127,15 +159,28 @@ def build_parser() -> argparse.ArgumentParser:
     ask.set_defaults(func=cmd_ask)
 
     evaluate = sub.add_parser("eval", help="score a question set: accuracy@1, accuracy@3, no-answer precision/recall")
-    evaluate.add_argument("file", help="JSONL question set (see shared/eval/README.md)")
+    evaluate.add_argument("file", help="JSONL question set (shared/eval/README.md), or a qa-data set (.jsonl[.xz]) "
+                          "scored as an open corpus with half its paragraphs left out")
     evaluate.add_argument("--baseline", action="store_true", help="score plain jieba + rank-bm25 top sentence instead")
     evaluate.add_argument("--quiet", action="store_true", help="print the figures only, not each miss")
     evaluate.add_argument("--feedback", action="store_true", help="FILE is a feedback log: score its corrected 👎")
     evaluate.add_argument("--corpus", help="corpus folder (default corpus/ or NEWSQA_CORPUS)")
+    evaluate.add_argument("--limit", type=int, help="score the first N questions only")
     evaluate.set_defaults(func=cmd_eval)
 
     telegram = sub.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     telegram.set_defaults(func=cmd_telegram)
+
+    train = sub.add_parser("train", help="fit the answer ranker and decline model on train/, print held-out figures")
+    train.add_argument("--data", help="folder of training sets (default train/ of the repository)")
+    train.add_argument("--out", help="model file to write (default bot/model/ranker.json, the one the bot loads)")
+    train.add_argument("--ranker", choices=("trees", "linear"), default="trees",
+                       help="LightGBM lambdarank trees (default) or scikit-learn logistic regression")
+    train.add_argument("--sets", action="append", help="train on these sets only (repeat; default all)")
+    train.add_argument("--no-folds", action="store_true", help="skip the leave-one-set-out figures (faster)")
+    train.add_argument("--cache", help="folder for collected features (default .train-cache/ of the repository)")
+    train.add_argument("--no-cache", action="store_true", help="collect features afresh and keep nothing")
+    train.set_defaults(func=cmd_train)
 
     bench = sub.add_parser("bench", help="measure search speed and memory on a synthetic corpus")
     bench.add_argument("--passages", type=int, action="append", help="corpus size; repeat for several (default 10k, 100k, 1M)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -75,9 +76,11 @@ def load_questions(path: Path) -> list[dict]:
     return questions
 
 
-def evaluate(questions: list[dict], ask: Callable[[str], Answer]) -> Report:
+def evaluate(questions: list[dict], ask: Callable[[str], Answer], progress: bool = False) -> Report:
+    from tqdm import tqdm
+
     report = Report()
-    for item in questions:
+    for item in tqdm(questions, disable=not progress, file=sys.stderr, leave=False, desc="questions"):
         result = ask(item["question"])
         expected = item.get("answer")
         candidates = [squash(c.sentence) for c in result.candidates]
@@ -89,10 +92,10 @@ def evaluate(questions: list[dict], ask: Callable[[str], Answer]) -> Report:
                 report.misses.append(_miss(item, result, "answered an unanswerable question"))
             continue
         report.answerable += 1
-        target = squash(expected)
-        first_ok = not result.declined and bool(candidates) and target in candidates[0]
+        targets = [squash(t) for t in item.get("answers") or [expected]]  # qa-data sets list several right answers
+        first_ok = not result.declined and bool(candidates) and any(t in candidates[0] for t in targets)
         report.correct_at_1 += first_ok
-        report.correct_at_3 += any(target in c for c in candidates[:3])
+        report.correct_at_3 += any(t in c for c in candidates[:3] for t in targets)
         if result.declined:
             report.declined_wrong += 1
         if not first_ok:

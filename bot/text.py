@@ -110,9 +110,10 @@ class Tokenizer:
         """Content tokens: words minus punctuation, question words and stop words."""
         return [w for w in self.words(text) if is_content_word(w)]
 
-    def tagged(self, text: str) -> list[tuple[str, str]]:
-        """(word, part-of-speech) pairs from jieba.posseg."""
-        return [(p.word, p.flag) for p in self._posseg.lcut(normalize(text)) if p.word.strip()]
+    def tagged(self, text: str, hmm: bool = True) -> list[tuple[str, str]]:
+        """(word, part-of-speech) pairs from jieba.posseg; hmm=False skips guessing unknown words (20 times faster:
+        names in the dictionary and the user words are still tagged)."""
+        return [(p.word, p.flag) for p in self._posseg.lcut(normalize(text), HMM=hmm) if p.word.strip()]
 
 
 def is_content_word(word: str) -> bool:

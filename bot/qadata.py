@@ -1,0 +1,74 @@
+"""Question sets in the qa-data format (../shared/qa-data/README.md), served as open corpora.
+
+Each paragraph is an article; a seeded random half of the paragraphs is left out of the corpus, so questions about
+them have no answer there and must be declined. Eval items carry "answers" (any of them in the answer sentence
+counts as right) or None for a left-out paragraph's question.
+"""
+
+from __future__ import annotations
+
+import json
+import lzma
+import random
+from pathlib import Path
+
+from .corpus import Article
+from .evaluate import QuestionSetError
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        if path.name.endswith(".xz"):
+            return lzma.decompress(path.read_bytes()).decode("utf-8").splitlines()
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError, lzma.LZMAError) as exc:
+        raise QuestionSetError(f"{path}: cannot be read ({exc})") from exc
+
+
+def read_records(path: Path) -> list[dict]:
+    records = []
+    for number, line in enumerate(_lines(path), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise QuestionSetError(f"{path}, line {number}: is not a complete JSON object ({exc.msg})") from exc
+        if not (isinstance(item, dict) and all(isinstance(item.get(k), str) for k in ("context_id", "context", "question"))
+                and isinstance(item.get("answers"), list) and all(isinstance(a, str) for a in item["answers"])):
+            raise QuestionSetError(f"{path}, line {number}: needs context_id, context and question strings and an "
+                                   "answers list (the qa-data format)")
+        records.append(item)
+    return records
+
+
+def is_qa_format(path: Path) -> bool:
+    """Whether the first record of the file has a context and an answers list."""
+    try:
+        first = next((line for line in _lines(path) if line.strip()), "")
+        item = json.loads(first)
+    except (QuestionSetError, json.JSONDecodeError):
+        return False
+    return isinstance(item, dict) and "context" in item and "answers" in item
+
+
+def articles_of(records: list[dict]) -> list[Article]:
+    articles: dict[str, Article] = {}
+    for r in records:
+        if r["context_id"] not in articles:
+            articles[r["context_id"]] = Article(id=r["context_id"], title=r.get("title") or r["context_id"],
+                                                text=" ".join(r["context"].split("\n")))
+    return list(articles.values())
+
+
+def open_set(records: list[dict], seed: int = 0, left_out: float = 0.5) -> tuple[list[Article], list[dict]]:
+    """The articles kept in the corpus and every question in the eval format (answers None when left out)."""
+    ids = sorted({r["context_id"] for r in records})
+    gone = set(random.Random(seed).sample(ids, int(len(ids) * left_out)))
+    articles = [a for a in articles_of(records) if a.id not in gone]
+    questions = []
+    for r in records:
+        away = r["context_id"] in gone
+        questions.append({"id": r.get("id", ""), "question": r["question"], "context_id": r["context_id"],
+                          "answer": None if away else r["answers"][0], "answers": None if away else r["answers"]})
+    return articles, questions

@@ -1,0 +1,121 @@
+"""Question analysis, the first step of answering: what the reader asks for and which words are evidence.
+
+Polite padding (请问、我想问下、谢谢、呀) and trailing punctuation are removed first: they carry no evidence, so a
+question asked with or without them gets the same answer. The question words (什么时候, 多少, 谁 …) decide the kind
+of fact wanted and are not evidence either; the remaining content words, weighted by how rare they are in the
+corpus, are what candidates are searched and scored with.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import CJK_RE, is_content_word, normalize
+
+MAX_QUESTION_CHARS = 500
+
+# Openings and closings that only make a question polite. Applied repeatedly, so 你好，请问一下… loses both.
+_LEADING = re.compile(
+    r"^(?:你好|您好|哈喽|嗨|hi|hello|麻烦(?:问一下|问下|问问|你|您)?|请问一下|请问|打扰一下|打扰了|我想问一下|我想问下|我想问问|我想问"
+    r"|想问一下|想问下|想问问|问一下|问下|我想知道|想知道|我想了解一下|我想了解|能不能告诉我|能告诉我|可以告诉我|告诉我|请告诉我"
+    r"|帮我查一下|帮我查查|帮我查|查一下|请)[\s,，.。:：!！~～、]*",
+    re.IGNORECASE,
+)
+_TRAILING = re.compile(
+    r"(?:[\s,，.。!！?？~～、…]|谢谢(?:你|您|啦|了)?|多谢|感谢|麻烦了|拜托了|呀|啊|哈|呢|吧|啦|哦|喔|嘛)+$"
+)
+
+# The first kind whose pattern matches wins, so more specific kinds come first (为什么…多少 asks for a reason,
+# 多久一次 for a frequency, 哪几家 for organisations). Longer alternatives come first inside a pattern.
+KIND_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
+    ("benefit", re.compile(r"有(什么|啥|哪些)(好处|作用|用处|效果|帮助)|(什么|啥)好处")),
+    ("reason", re.compile(r"为什么|为何|为啥|干嘛|什么原因|啥原因|原因是|目的是|什么目的|出于什么")),
+    ("frequency", re.compile(
+        r"(多久|多长时间|隔几[年月天]|几[年月天])[^,?]{0,6}一(次|回|届|期|刊|趟)|多少年一|多久一|每隔多久|隔多久|多长时间一")),
+    ("duration", re.compile(
+        r"多久|多长时间|有多长|多少天|几天|多少分钟|几分钟|几个小时|几个月|多少个月|多少年|几年(?!级)|(花|用)了?多少时间|要多少时间")),
+    ("organization", re.compile(
+        r"哪几家|哪些(单位|部门|机构|组织|公司|企业|国家)|哪(个|家)(单位|部门|机构|组织|公司|企业|学校|协会|平台|厂)"
+        r"|哪家|哪所|什么(单位|部门|机构|组织|公司|企业)|谁(?=主办|承办|办|组织)")),
+    ("person", re.compile(r"哪位|哪一位|哪个人|什么人|哪些人|叫什么名字|姓什么|哪几位|是谁|谁")),
+    ("time", re.compile(
+        r"什么时候|啥时候|何时|哪一天|哪天|几号|几月|哪个月|哪一年|哪年|几点|什么时间|哪个时间|什么年代|哪个朝代|哪个时期|日期")),
+    ("place", re.compile(
+        r"在哪儿|在哪里|在哪(?![个些家座位])|哪里|哪儿|什么地方|何地|何处|哪个(城市|省|市|县|区|国家|地方|地区|镇|乡|村)|哪(座|国)|哪些地方")),
+    ("number", re.compile(
+        r"多少|几[个项场位名家处次件座所吨人期篇批届类种条户台辆岁元米]|多大|多高|多重|多远|多长|多深|多宽|百分之几|几成|几")),
+    ("manner", re.compile(r"怎么样|怎么|怎样|如何|靠什么|用什么|通过什么|什么方式|什么办法|什么手段")),
+    ("other", re.compile(r"什么样的?|什么|啥|哪些|哪个|哪种|哪类|哪一")),
+)
+KINDS = tuple(kind for kind, _ in KIND_PATTERNS)
+_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    weight: float  # how rare the word is in the corpus (smoothed idf over sentences)
+    start: int  # where it stands in the question
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str  # the question as searched: normalised, padding removed
+    kind: str  # one of KINDS
+    asking: tuple[int, int] | None  # where the question words stand
+    terms: tuple[Term, ...]  # evidence words, each once, in question order
+    numbers: tuple[str, ...]  # figures the reader wrote (2019, 35): an answer's article should hold them
+
+    @property
+    def weight(self) -> float:
+        return sum(t.weight for t in self.terms) or 1.0
+
+
+def strip_padding(text: str) -> str:
+    """请问一下，轨博会哪天开幕呀？谢谢！ → 轨博会哪天开幕 (never strips a question down to nothing)."""
+    text = normalize(text)
+    while True:
+        shorter = _TRAILING.sub("", _LEADING.sub("", text))
+        if shorter == text or not shorter:
+            return text
+        text = shorter
+
+
+def question_kind(text: str) -> tuple[str, tuple[int, int] | None]:
+    for kind, pattern in KIND_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            return kind, match.span()
+    return "other", None
+
+
+def refusal(text: str) -> str:
+    """Why text cannot be searched at all ('' when it can): empty, no Chinese, too long."""
+    cleaned = normalize(text)
+    if not cleaned:
+        return "empty"
+    if not CJK_RE.search(cleaned):
+        return "not chinese"
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        return "too long"
+    return ""
+
+
+def analyze(text: str, tokenizer, weight) -> Question:
+    """The question's kind and its evidence words; weight(word) gives a word's rarity in the corpus."""
+    cleaned = strip_padding(text)
+    kind, asking = question_kind(cleaned)
+    spans = [m.span() for _, pattern in KIND_PATTERNS for m in pattern.finditer(cleaned)]
+    terms: dict[str, Term] = {}
+    position = 0
+    for word in tokenizer.words(cleaned):
+        start = cleaned.lower().find(word, position)
+        start = position if start < 0 else start
+        position = start + len(word)
+        if not is_content_word(word) or any(a <= start and start + len(word) <= b for a, b in spans):
+            continue
+        if word not in terms:
+            terms[word] = Term(word, weight(word), start)
+    numbers = tuple(m.group(0) for m in _NUMBER_RE.finditer(cleaned))
+    return Question(cleaned, kind, asking, tuple(terms.values()), numbers)

@@ -1,0 +1,226 @@
+"""`newsqa train`: fit the answer ranker and the decline model on the project's training sets, report held-out figures.
+
+Data (train/, see its README): CMRC 2018 trial, DRCD dev and test (Wikipedia paragraphs, each scored as an open
+corpus with a seeded half of its paragraphs left out, as ../shared/qa-data/README.md describes) and the seed page's
+dev questions over corpus/. Figures are leave-one-set-out: each set is scored by a model fitted on the other sets.
+The shipped model is then fitted on all of them. Deterministic: fixed seeds, one thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .features import DECLINE_FEATURES, FEATURES, decline_row, features
+from .ranker import MODEL_PATH, Linear, Model, Trees
+
+SETS = ("cmrc2018_trial", "drcd_dev", "drcd_test", "seed_dev")
+SEED = 0
+WRONGLY_DECLINED_AT_MOST = 0.05  # the issue's bound on answerable questions declined: the threshold honours it
+TREE_PARAMS = dict(objective="lambdarank", n_estimators=300, learning_rate=0.05, num_leaves=31, min_child_samples=20,
+                   subsample=1.0, colsample_bytree=0.8, reg_lambda=1.0, random_state=SEED, deterministic=True,
+                   force_row_wise=True, num_threads=1, verbose=-1)
+
+
+@dataclass
+class Collected:
+    """Every question of one set: its candidates' feature rows and labels (does the sentence hold an answer)."""
+    name: str
+    rows: list[np.ndarray]
+    labels: list[np.ndarray]
+    answerable: np.ndarray  # bool per question
+
+
+def repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+def load_set(name: str, folder: Path):
+    """(articles, questions) of one training set; questions carry 'answers' (a list) or None when unanswerable."""
+    from .corpus import load_corpus
+    from .evaluate import load_questions
+    from .qadata import open_set, read_records
+
+    if name == "seed_dev":
+        questions = load_questions(folder / "seed_dev.jsonl")
+        for q in questions:
+            q["answers"] = None if q.get("answer") is None else [q["answer"]]
+        return load_corpus(folder.parent / "corpus"), questions
+    return open_set(read_records(folder / f"{name}.jsonl.xz"), seed=SEED)
+
+
+def collect(name: str, articles, questions, progress: bool = True) -> Collected:
+    from tqdm import tqdm
+
+    from .candidates import candidates
+    from .knowledge import build_knowledge
+    from .question import analyze
+    from .text import squash
+
+    knowledge = build_knowledge(articles)
+    rows, labels, answerable = [], [], []
+    for item in tqdm(questions, desc=name, disable=not progress, file=sys.stderr, leave=False):
+        answers = [squash(a) for a in item.get("answers") or []]
+        question = analyze(item["question"], knowledge.tokenizer, knowledge.weight)
+        found = candidates(knowledge, question) if question.terms else None
+        if found is None:
+            rows.append(np.zeros((0, len(FEATURES))))
+            labels.append(np.zeros(0))
+        else:
+            rows.append(features(knowledge, question, found))
+            labels.append(np.array([any(a in squash(knowledge.sentences[d].text) for a in answers)
+                                    for d in found.docs.tolist()], dtype=np.float64))
+        answerable.append(bool(answers))
+    return Collected(name, rows, labels, np.array(answerable))
+
+
+def collect_cached(name: str, folder: Path, cache: Path | None) -> Collected:
+    """collect(), kept in cache/ keyed by the data and the source of every module that shapes the features."""
+    sources = [Path(__file__).parent / f for f in ("features.py", "candidates.py", "question.py", "facts.py",
+                                                   "knowledge.py", "text.py", "thesaurus.py", "qadata.py")]
+    data = folder / ("seed_dev.jsonl" if name == "seed_dev" else f"{name}.jsonl.xz")
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in sources + [data] if p.exists())).hexdigest()[:16]
+    path = cache / f"{name}-{digest}.npz" if cache else None
+    if path and path.exists():
+        saved = np.load(path)
+        cuts = saved["cuts"]
+        rows = np.split(saved["rows"], cuts)
+        labels = np.split(saved["labels"], cuts)
+        return Collected(name, rows, labels, saved["answerable"])
+    collected = collect(name, *load_set(name, folder))
+    if path:
+        cache.mkdir(parents=True, exist_ok=True)
+        cuts = np.cumsum([len(r) for r in collected.rows])[:-1]
+        np.savez_compressed(path, rows=np.concatenate(collected.rows), labels=np.concatenate(collected.labels),
+                            cuts=cuts, answerable=collected.answerable)
+    return collected
+
+
+def _groups(sets: list[Collected]):
+    """Rows, labels and group sizes of the questions that can teach ranking (some candidate holds an answer)."""
+    rows, labels, sizes = [], [], []
+    for s in sets:
+        for r, l in zip(s.rows, s.labels):
+            if len(l) and l.any():
+                rows.append(r)
+                labels.append(l)
+                sizes.append(len(l))
+    return np.concatenate(rows), np.concatenate(labels), np.array(sizes)
+
+
+def fit_ranker(sets: list[Collected], kind: str = "trees") -> Trees | Linear:
+    rows, labels, sizes = _groups(sets)
+    if kind == "linear":
+        from sklearn.linear_model import LogisticRegression
+
+        mean, scale = rows.mean(axis=0), rows.std(axis=0) + 1e-9
+        fitted = LogisticRegression(C=1.0, max_iter=2000).fit((rows - mean) / scale, labels)
+        return Linear(mean, scale, fitted.coef_[0], float(fitted.intercept_[0]))
+    import lightgbm
+
+    ranker = lightgbm.LGBMRanker(**TREE_PARAMS)
+    ranker.fit(rows, labels.astype(int), group=sizes)
+    return Trees.from_lightgbm(ranker.booster_.dump_model())
+
+
+@dataclass
+class Outcome:
+    """Per question: the decline row, whether the best candidate holds an answer, whether any of the top 3 does."""
+    name: str
+    decline_rows: np.ndarray
+    right_at_1: np.ndarray
+    right_at_3: np.ndarray
+    answerable: np.ndarray
+
+
+def outcomes(ranker, collected: Collected) -> Outcome:
+    decline_rows, at1, at3 = [], [], []
+    for rows, labels in zip(collected.rows, collected.labels):
+        if not len(rows):
+            decline_rows.append(np.full(len(DECLINE_FEATURES), np.nan))
+            at1.append(False)
+            at3.append(False)
+            continue
+        scores = ranker.score(rows)
+        order = np.argsort(-scores, kind="stable")
+        decline_rows.append(decline_row(rows, scores))
+        at1.append(bool(labels[order[0]]))
+        at3.append(bool(labels[order[:3]].any()))
+    return Outcome(collected.name, np.array(decline_rows), np.array(at1), np.array(at3), collected.answerable)
+
+
+def fit_decline(seen: list[Outcome]) -> tuple[Linear, float]:
+    """Logistic regression: does the best candidate answer? Then the threshold: the highest probability that still
+    declines at most WRONGLY_DECLINED_AT_MOST of each set's answerable questions (averaged over sets, so the small
+    newspaper set counts as much as the large Wikipedia ones). Questions with no candidate at all are always declined."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows = np.concatenate([o.decline_rows for o in seen])
+    good = np.concatenate([o.right_at_1 & o.answerable for o in seen])
+    usable = ~np.isnan(rows).any(axis=1)
+    mean, scale = rows[usable].mean(axis=0), rows[usable].std(axis=0) + 1e-9
+    fitted = LogisticRegression(C=1.0, max_iter=5000).fit((rows[usable] - mean) / scale, good[usable])
+    model = Linear(mean, scale, fitted.coef_[0], float(fitted.intercept_[0]))
+    thresholds = np.linspace(0.0, 1.0, 201)
+    declined_share = []
+    for o in seen:
+        p = probabilities(model, o)[o.answerable]
+        declined_share.append([(p < t).mean() for t in thresholds])
+    mean_share = np.mean(declined_share, axis=0)
+    allowed = thresholds[mean_share <= WRONGLY_DECLINED_AT_MOST]
+    return model, float(allowed.max() if len(allowed) else 0.0)
+
+
+def probabilities(model: Linear, outcome: Outcome) -> np.ndarray:
+    rows = np.nan_to_num(outcome.decline_rows, nan=0.0)
+    p = 1.0 / (1.0 + np.exp(-model.score(rows)))
+    p[np.isnan(outcome.decline_rows).any(axis=1)] = 0.0
+    return p
+
+
+def figures(outcome: Outcome, decline: Linear, threshold: float) -> dict:
+    p = probabilities(decline, outcome)
+    declined = p < threshold
+    a = outcome.answerable
+    return {"questions": int(len(a)), "accuracy@1": _share(outcome.right_at_1 & ~declined, a),
+            "accuracy@3": _share(outcome.right_at_3, a), "unanswerable declined": _share(declined, ~a),
+            "answerable wrongly declined": _share(declined, a), "ranked right@1": _share(outcome.right_at_1, a)}
+
+
+def _share(hits: np.ndarray, among: np.ndarray) -> float | None:
+    return round(float((hits & among).sum() / among.sum()), 3) if among.sum() else None
+
+
+def run(folder: Path, out: Path, kind: str = "trees", cache: Path | None = None, folds: bool = True,
+        sets: tuple[str, ...] = SETS) -> Model:
+    started = time.perf_counter()
+    collected = [collect_cached(name, folder, cache) for name in sets]
+    print(f"collected {sum(len(c.rows) for c in collected)} questions in {time.perf_counter() - started:.0f} s",
+          file=sys.stderr)
+    held_out = {}
+    if folds and len(collected) > 1:
+        oof = {}
+        for c in collected:
+            others = [o for o in collected if o is not c]
+            oof[c.name] = outcomes(fit_ranker(others, kind), c)
+        for c in collected:
+            decline, threshold = fit_decline([oof[o.name] for o in collected if o is not c])
+            held_out[c.name] = figures(oof[c.name], decline, threshold)
+            print(f"held out {c.name}: {held_out[c.name]}", flush=True)
+        decline, threshold = fit_decline(list(oof.values()))
+    else:
+        ranker = fit_ranker(collected, kind)
+        decline, threshold = fit_decline([outcomes(ranker, c) for c in collected])
+    ranker = fit_ranker(collected, kind)
+    about = {"trained on": list(sets), "ranker": kind, "params": TREE_PARAMS if kind == "trees" else "logistic C=1",
+             "threshold rule": f"answerable wrongly declined <= {WRONGLY_DECLINED_AT_MOST} (mean over sets)",
+             "held out (leave one set out)": held_out}
+    model = Model(FEATURES, ranker, DECLINE_FEATURES, decline, round(threshold, 4), about)
+    model.save(out)
+    print(f"threshold {threshold:.3f}; model written to {out} in {time.perf_counter() - started:.0f} s", flush=True)
+    return model

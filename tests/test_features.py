@@ -1,0 +1,83 @@
+"""Features of (question, candidate): each family measured on a small corpus of our own, for all candidates at once."""
+
+import numpy as np
+import pytest
+
+from bot.candidates import ARTICLES_EXPANDED, RETRIEVED, candidates
+from bot.features import DECLINE_FEATURES, FEATURES, INDEX, decline_row, features
+from bot.knowledge import build_knowledge
+from bot.question import analyze
+from conftest import SMALL_ARTICLES
+
+
+@pytest.fixture(scope="module")
+def knowledge():
+    return build_knowledge(SMALL_ARTICLES)
+
+
+def table(knowledge, text):
+    question = analyze(text, knowledge.tokenizer, knowledge.weight)
+    found = candidates(knowledge, question)
+    rows = features(knowledge, question, found)
+    sentences = [knowledge.sentences[d].text for d in found.docs.tolist()]
+    return question, found, rows, sentences
+
+
+def row_of(rows, sentences, part):
+    return rows[next(i for i, s in enumerate(sentences) if part in s)]
+
+
+def test_one_row_per_candidate_one_column_per_feature(knowledge):
+    _, found, rows, sentences = table(knowledge, "湘音节什么时候开幕?")
+    assert rows.shape == (len(found), len(FEATURES)) and np.isfinite(rows).all()
+    assert len(set(sentences)) == len(sentences)
+
+
+def test_the_articles_other_sentences_join_the_candidates(knowledge):
+    # 门票 is only in the festival's third sentence; its neighbours in the article come along with it
+    _, found, rows, sentences = table(knowledge, "门票最低多少钱?")
+    assert any("最低80元" in s for s in sentences)
+    added = [s for s, r in zip(sentences, rows) if not r[INDEX["retrieved"]]]
+    assert all(found.rank[i] == RETRIEVED for i in range(len(found)) if not rows[i, INDEX["retrieved"]])
+    assert ARTICLES_EXPANDED >= 1 and added is not None
+
+
+def test_word_shares_in_sentence_context_and_article(knowledge):
+    _, _, rows, sentences = table(knowledge, "湘音节由哪个单位主办?")
+    holder = row_of(rows, sentences, "长沙市文旅局主办")
+    other = row_of(rows, sentences, "门票分为三档")
+    assert holder[INDEX["w_sentence"]] == pytest.approx(1.0)
+    assert other[INDEX["w_sentence"]] < holder[INDEX["w_sentence"]]
+    assert other[INDEX["w_article"]] == pytest.approx(1.0)  # same article: all the words are there
+    assert holder[INDEX["missing_article"]] == 0.0
+
+
+def test_a_rare_word_missing_from_the_article_is_measured(knowledge):
+    _, _, rows, _ = table(knowledge, "湘音节的冠名赞助商是谁?")
+    assert rows[:, INDEX["missing_article"]].min() > 0.0  # no article speaks of a sponsor
+
+
+def test_the_asked_kind_of_fact_is_found_near_the_words(knowledge):
+    _, _, rows, sentences = table(knowledge, "湘音节什么时候举行?")
+    dated = row_of(rows, sentences, "10月5日至7日")
+    assert dated[INDEX["kind_time"]] == 1.0 and dated[INDEX["has_time"]] == 1.0 and dated[INDEX["has_asked"]] == 1.0
+    assert dated[INDEX["asked_distance"]] < 20
+    undated = row_of(rows, sentences, "门票分为三档")
+    assert undated[INDEX["has_asked"]] == 0.0
+
+
+def test_shared_characters_count_when_words_differ(knowledge):
+    # 展 of 开展 is not a jieba word of the sentence, but the characters 开放 are
+    _, _, rows, sentences = table(knowledge, "图书馆开放到几点?")
+    holder = row_of(rows, sentences, "晚上9点")
+    assert holder[INDEX["char2"]] > 0.5 and holder[INDEX["lcs_chars"]] >= 2
+
+
+def test_decline_row_describes_the_best_candidate(knowledge):
+    _, _, rows, _ = table(knowledge, "湘音节什么时候举行?")
+    scores = rows[:, INDEX["w_sentence"]] + rows[:, INDEX["has_asked"]]
+    row = decline_row(rows, scores)
+    assert row.shape == (len(DECLINE_FEATURES),)
+    assert row[DECLINE_FEATURES.index("score")] == scores.max()
+    assert 0.0 < row[DECLINE_FEATURES.index("share")] <= 1.0
+    assert row[DECLINE_FEATURES.index("w_sentence")] == rows[int(np.argmax(scores)), INDEX["w_sentence"]]

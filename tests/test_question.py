@@ -1,0 +1,69 @@
+"""Question analysis: padding carries no evidence, question words decide the kind, content words are the evidence."""
+
+import pytest
+from hypothesis import given, strategies as st
+
+from bot.question import analyze, question_kind, refusal, strip_padding
+from bot.text import Tokenizer
+
+TOKENIZER = Tokenizer()
+
+
+def weight(word: str) -> float:
+    return float(len(word))
+
+
+@pytest.mark.parametrize("padded", [
+    "请问一下，轨博会哪天开幕？", "轨博会哪天开幕呀？谢谢！", "我想问下轨博会哪天开幕", "你好，请问轨博会哪天开幕呢?",
+    "轨博会哪天开幕", "轨博会哪天开幕？？", "麻烦问一下 轨博会哪天开幕啊",
+])
+def test_padding_is_removed(padded):
+    assert strip_padding(padded) == "轨博会哪天开幕"
+
+
+def test_padding_never_empties_a_question():
+    assert strip_padding("谢谢") == "谢谢"
+    assert strip_padding("请问") == "请问"
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("轨博会什么时候举行", "time"), ("一共有多少家企业参展", "number"), ("湖南意华的董事长是谁", "person"),
+    ("展会在哪里举行", "place"), ("为什么要成立档案学会", "reason"), ("轨博会多久举办一次", "frequency"),
+    ("活动持续几天", "duration"), ("哪家公司中标", "organization"), ("怎么预约", "manner"), ("主题是什么", "other"),
+])
+def test_question_kind(question, kind):
+    assert question_kind(question)[0] == kind
+
+
+def test_terms_leave_out_question_words_and_padding():
+    question = analyze("请问一下，株洲市档案学会是哪天成立的？谢谢！", TOKENIZER, weight)
+    words = [t.text for t in question.terms]
+    assert question.kind == "time"
+    assert "成立" in words and any("档案" in w for w in words)
+    assert not {"请问", "哪天", "谢谢", "一下"} & set(words)
+    assert [t.start for t in question.terms] == sorted(t.start for t in question.terms)
+
+
+def test_padded_and_plain_questions_analyse_the_same():
+    plain = analyze("轨博会在哪里举行", TOKENIZER, weight)
+    padded = analyze("我想问下，轨博会在哪里举行呀？谢谢！", TOKENIZER, weight)
+    assert plain == padded
+
+
+def test_numbers_written_in_the_question_are_kept():
+    assert analyze("2019年的轨博会有多少人参观", TOKENIZER, weight).numbers == ("2019",)
+
+
+@pytest.mark.parametrize("text, reason", [("", "empty"), ("   ", "empty"), ("hello?", "not chinese"),
+                                          ("轨" * 501, "too long"), ("轨博会哪天开幕", "")])
+def test_refusal(text, reason):
+    assert refusal(text) == reason
+
+
+@given(st.text(max_size=60))
+def test_analysis_never_fails_and_terms_come_from_the_question(text):
+    if refusal(text):
+        return
+    question = analyze(text, TOKENIZER, weight)
+    for term in question.terms:
+        assert term.text in question.text.lower()
