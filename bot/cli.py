@@ -119,16 +119,20 @@ def cmd_telegram(args, settings: Settings) -> int:
 
 def cmd_train(args, settings: Settings) -> int:
     from .ranker import MODEL_PATH
-    from .train import SETS, repo_root, run
+    from .train import SETS, SOURCES, repo_root, run
 
-    data = Path(args.data) if args.data else repo_root() / "train"
-    missing = [name for name in args.sets or SETS if not any(data.glob(f"{name}.jsonl*"))]
-    if missing:
-        print(f"newsqa train: {data} has no {', '.join(missing)} (see train/README.md)", file=sys.stderr)
+    root = Path(args.root) if args.root else repo_root()
+    sets = tuple(args.sets or SETS)
+    unknown = [name for name in sets if name not in SOURCES]
+    missing = [SOURCES[name][0] for name in sets if name in SOURCES and not (root / SOURCES[name][0]).is_file()]
+    if unknown or missing:
+        print(f"newsqa train: {'unknown sets ' + ', '.join(unknown) if unknown else ''}"
+              f"{'missing ' + ', '.join(missing) + ' under ' + str(root) if missing else ''} (see train/README.md)",
+              file=sys.stderr)
         return 2
-    cache = None if args.no_cache else Path(args.cache) if args.cache else repo_root() / ".train-cache"
-    run(data, Path(args.out) if args.out else MODEL_PATH, kind=args.ranker, cache=cache, folds=not args.no_folds,
-        sets=tuple(args.sets or SETS))
+    cache = None if args.no_cache else Path(args.cache) if args.cache else root / ".train-cache"
+    run(root, Path(args.out) if args.out else MODEL_PATH, kind=args.ranker, cache=cache, folds=not args.no_folds,
+        sets=sets, decline_kind=args.decline)
     return 0
 
 
@@ -172,11 +176,13 @@ def build_parser() -> argparse.ArgumentParser:
     telegram.set_defaults(func=cmd_telegram)
 
     train = sub.add_parser("train", help="fit the answer ranker and decline model on train/, print held-out figures")
-    train.add_argument("--data", help="folder of training sets (default train/ of the repository)")
+    train.add_argument("--root", help="repository holding train/, eval/, corpus/ and tests/pages/ (default this one)")
     train.add_argument("--out", help="model file to write (default bot/model/ranker.json, the one the bot loads)")
     train.add_argument("--ranker", choices=("trees", "linear"), default="trees",
                        help="LightGBM lambdarank trees (default) or scikit-learn logistic regression")
-    train.add_argument("--sets", action="append", help="train on these sets only (repeat; default all)")
+    train.add_argument("--decline", choices=("trees", "linear"), default="trees",
+                       help="decline classifier: LightGBM binary trees (default) or logistic regression")
+    train.add_argument("--sets", action="append", help="train on these sets only (repeat; default all of bot/train.py's SOURCES)")
     train.add_argument("--no-folds", action="store_true", help="skip the leave-one-set-out figures (faster)")
     train.add_argument("--cache", help="folder for collected features (default .train-cache/ of the repository)")
     train.add_argument("--no-cache", action="store_true", help="collect features afresh and keep nothing")

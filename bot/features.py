@@ -24,7 +24,7 @@ FEATURES = (
     "missing_article", "missing_context", "thesaurus",
     "char1", "char2", "char2_context", "char3", "lcs", "lcs_chars", "phrases",
     "window", "spread", "position", "first", "article_sentences", "length", "question_length", "terms",
-    "numbers_sentence", "numbers_article",
+    "numbers_sentence", "numbers_article", "unseen", "unseen_rarest",
     "has_asked", "asked_count", "asked_distance", "asked_before", "asked_outside_question",
     *(f"kind_{k}" for k in KINDS),
     *(f"has_{k}" for k in TYPED_KINDS),
@@ -72,6 +72,10 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
     pairs = [a.text + b.text for a, b in zip(terms, terms[1:]) if a.start + len(a.text) == b.start]
     articles: dict[int, tuple[str, set[str], int]] = {}
     kind_column = INDEX[f"kind_{question.kind}"]
+    # words of the question that no sentence of the corpus holds: the same for every candidate, telling for declining
+    unseen = [t.weight for t in terms if not knowledge.sentence_df.get(t.text)]
+    rows[:, INDEX["unseen"]] = sum(unseen) / total
+    rows[:, INDEX["unseen_rarest"]] = max(unseen, default=0.0) / rarest
     sentences = knowledge.sentences
     for row, doc in enumerate(found.docs.tolist()):
         sentence = sentences[doc]
@@ -182,6 +186,7 @@ def _article(knowledge, article: int, doc: int) -> tuple[str, set[str], int]:
 
 # The decline model sees the best candidate's evidence and how far it stands above the rest.
 DECLINE_FROM_BEST = ("w_sentence", "w_context", "w_article", "w_title", "n_article", "missing_article", "missing_context",
+                     "unseen", "unseen_rarest", "terms", "asked_distance",
                      "thesaurus", "char2", "char2_context", "lcs", "bm25_rel", "article_rel", "has_asked",
                      "numbers_article", *(f"kind_{k}" for k in KINDS))
 DECLINE_FEATURES = ("score", "margin", "share", "near", *DECLINE_FROM_BEST)

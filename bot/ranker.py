@@ -3,8 +3,8 @@
 The model is a data file (bot/model/ranker.json, written by `newsqa train`), read once. Its ranker is either
 LightGBM lambdarank trees or a linear model; trees are kept as flat arrays and walked with numpy, all trees at once,
 so serving never imports LightGBM (which alone takes longer than the whole start-up budget). The decline model is a
-logistic regression over the best candidate's figures (DECLINE_FEATURES): a calibrated probability that the best
-sentence answers; below the threshold chosen on held-out data, the bot declines.
+classifier (trees or logistic regression) over the best candidate's figures (DECLINE_FEATURES): a calibrated
+probability that the best sentence answers; below the threshold chosen on held-out data, the bot declines.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ class Model:
     features: tuple[str, ...]  # the ranker's columns, as bot/features.py names them
     ranker: Trees | Linear
     decline_features: tuple[str, ...]
-    decline: Linear  # logistic: sigmoid(score) is the probability that the best candidate answers
+    decline: Trees | Linear  # log-odds: sigmoid(score) is the probability that the best candidate answers
     threshold: float  # decline below this probability
     about: dict  # what it was trained on and its held-out figures
 
@@ -109,9 +109,8 @@ class Model:
         return float(1.0 / (1.0 + np.exp(-self.decline.score(decline_row[None, :])[0])))
 
     def to_json(self) -> str:
-        kind = "trees" if isinstance(self.ranker, Trees) else "linear"
-        return json.dumps({"format": FORMAT, "features": list(self.features), "ranker": {"kind": kind, **self.ranker.to_json()},
-                           "decline_features": list(self.decline_features), "decline": self.decline.to_json(),
+        return json.dumps({"format": FORMAT, "features": list(self.features), "ranker": _spec(self.ranker),
+                           "decline_features": list(self.decline_features), "decline": _spec(self.decline),
                            "threshold": self.threshold, "about": self.about}, ensure_ascii=False, indent=0)
 
     def save(self, path: Path) -> None:
@@ -120,22 +119,25 @@ class Model:
         atomic_write(path, self.to_json())
 
 
+def _spec(scorer: Trees | Linear) -> dict:
+    return {"kind": "trees" if isinstance(scorer, Trees) else "linear", **scorer.to_json()}
+
+
+def _scorer(spec: dict) -> Trees | Linear:
+    arrays = {k: np.array(v) for k, v in spec.items() if k not in ("kind", "bias")}
+    if spec["kind"] == "trees":
+        return Trees(*(arrays[k].astype(np.float64 if k in ("threshold", "leaf") else np.int64)
+                       for k in ("feature", "threshold", "left", "right", "leaf", "roots")))
+    return Linear(arrays["mean"], arrays["scale"], arrays["weights"], float(spec.get("bias", 0.0)))
+
+
 def load(path: Path = MODEL_PATH) -> Model:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") != FORMAT:
             raise ModelError(f"{path}: model format {data.get('format')!r}, expected {FORMAT}; run `newsqa train`")
-        spec = data["ranker"]
-        arrays = {k: np.array(v) for k, v in spec.items() if k not in ("kind", "bias")}
-        if spec["kind"] == "trees":
-            ranker = Trees(*(arrays[k].astype(np.float64 if k in ("threshold", "leaf") else np.int64)
-                             for k in ("feature", "threshold", "left", "right", "leaf", "roots")))
-        else:
-            ranker = Linear(arrays["mean"], arrays["scale"], arrays["weights"], float(spec.get("bias", 0.0)))
-        d = data["decline"]
-        decline = Linear(np.array(d["mean"]), np.array(d["scale"]), np.array(d["weights"]), float(d["bias"]))
-        return Model(tuple(data["features"]), ranker, tuple(data["decline_features"]), decline,
-                     float(data["threshold"]), data.get("about", {}))
+        return Model(tuple(data["features"]), _scorer(data["ranker"]), tuple(data["decline_features"]),
+                     _scorer(data["decline"]), float(data["threshold"]), data.get("about", {}))
     except ModelError:
         raise
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:

@@ -85,15 +85,20 @@ class Tokenizer:
         self._jieba = jieba.Tokenizer()
         tagged = user_words if isinstance(user_words, dict) else {w: None for w in user_words}
         self.user_words = tuple(sorted(tagged.items(), key=lambda kv: (kv[0], kv[1] or "")))
-        if state is not None:  # what state() returned for the same user words: no dictionary to read or extend
-            self._jieba.FREQ, self._jieba.total, tags = state
-            self._jieba.initialized = True
-            self._posseg = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
-            self._posseg.tokenizer, self._posseg.word_tag_tab = self._jieba, tags
-            return
-        for word, tag in self.user_words:
-            self._jieba.add_word(word, freq=None, tag=tag)
-        self._posseg = jieba.posseg.POSTokenizer(self._jieba)
+        # state: what state() returned for the same user words, so there is no dictionary to read or extend. Without
+        # it, jieba's own dictionary (read once per process) is copied and the user words are added to the copy.
+        fresh = state is None
+        if fresh:
+            jieba.dt.check_initialized()
+            state = (dict(jieba.dt.FREQ), jieba.dt.total, dict(jieba.posseg.dt.word_tag_tab))
+        self._jieba.FREQ, self._jieba.total, tags = state
+        self._jieba.initialized = True
+        self._posseg = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+        self._posseg.tokenizer, self._posseg.word_tag_tab = self._jieba, tags
+        if fresh:
+            for word, tag in self.user_words:
+                self._jieba.add_word(word, freq=None, tag=tag)
+            self._posseg.makesure_userdict_loaded()
 
     def state(self) -> tuple:
         """jieba's prefix dictionary and tag table with the user words in: Tokenizer(words, state) is this tokenizer

@@ -196,8 +196,9 @@ def test_console_survives_a_reload_that_fails_on_permissions(small_corpus, monke
 AS_UNPRIVILEGED = """
 import os, sys
 import jieba, numpy, scipy.sparse, tqdm  # everything the run imports, loaded while the interpreter is readable
-import bot.answer, bot.cache, bot.cli, bot.console, bot.engine
+import bot.answer, bot.cache, bot.cli, bot.console, bot.engine, bot.ranker, bot.thesaurus
 jieba.initialize()
+bot.thesaurus.groups(), bot.ranker.default_model()  # data files of installed packages may be unreadable to nobody
 if os.geteuid() == 0:
     import pwd
     nobody = pwd.getpwnam("nobody")
