@@ -420,7 +420,7 @@ def table(results: list[dict]) -> str:
     lines = ["  ".join(str(cell).rjust(width) for cell, width in zip(row, widths)) for row in [header, *rows]]
     notes = [
         "newsqa/rank-bm25/bm25s p50: one question's top-10 search over the passages, the same token lists for all three;",
-        "ask p50: a whole answer (jieba, search, templates); build: the segments from tokens, written; add 1 file: a day's",
+        "ask p50: a whole answer (question, search, features, model); build: the segments from tokens, written; add 1 file: a day's",
         "paper (64 articles, raw text) added and Engine.reload (its new passages found as top hit, of 20 tried); rank-bm25",
         "rebuild: BM25Okapi over the whole archive, the plain approach's only way to add a file; cold start: process start",
         "to first answer (median of 3); text build: a first build from raw text (jieba) on 1 core and on all (cores, speed-up);",

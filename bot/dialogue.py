@@ -84,8 +84,10 @@ class Conversation:
         if not asks_something(said):  # empty lines, "OK", a pasted link: nothing to complete
             return said
         words = tagged(said)
-        referring = [w for w, tag in words if _refers_back(w, tag)]
         own = topic_words(words)
+        # a demonstrative before a name of its own (本届轨博会, 这次轨博会) points at that name, not back
+        names_own = any(tag.startswith(NAME_TAGS) for _, tag in words)
+        referring = [] if names_own else [w for w, tag in words if _refers_back(w, tag)]
         fresh = self.topic is not None and now - self.topic.since < FOLLOW_UP_SECONDS
         if fresh and (referring or not own):
             self.topic.since = now

@@ -63,3 +63,10 @@ def test_follow_ups_get_the_right_answers_from_the_engine(seed_engine, tagged):
     assert "12月8日至11日" in replies[0].sentence
     assert "在株洲举行" in replies[1].sentence
     assert "签约项目23个" in replies[2].sentence
+
+
+def test_a_demonstrative_before_a_name_of_its_own_is_not_a_follow_up(tagged):
+    conversation = Conversation()
+    conversation.question_for("档案学会哪天成立的？", tagged)
+    assert conversation.question_for("本届轨博会的主题是什么？", tagged) == "本届轨博会的主题是什么？"
+    assert conversation.question_for("它在哪举行？", tagged) == "轨博会在哪举行？"
