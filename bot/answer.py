@@ -14,7 +14,7 @@ import numpy as np
 
 from . import facts
 from .candidates import candidates
-from .features import columns, decline_row, features
+from .features import columns, decline_columns, decline_row, features
 from .question import MAX_QUESTION_CHARS, analyze, refusal
 from .ranker import Model, default_model
 
@@ -71,7 +71,7 @@ def answer(knowledge, text: str, model: Model | None = None) -> Answer:
     model = model or default_model()
     rows = features(knowledge, question, found)
     scores = model.scores(rows[:, columns(model.features)])
-    probability = model.answers(decline_row(rows, scores)[columns_of_decline(model)])
+    probability = model.answers(decline_row(rows, scores)[decline_columns(model.decline_features)])
     order = np.argsort(-scores, kind="stable")[:CANDIDATES_KEPT]
     kept = tuple(_candidate(knowledge, question, int(found.docs[i]), float(scores[i]), probability if n == 0 else None)
                  for n, i in enumerate(order))
@@ -80,13 +80,6 @@ def answer(knowledge, text: str, model: Model | None = None) -> Answer:
         return Answer(question=text, kind=question.kind, reason=reason, rejected=kept, probability=probability)
     return Answer(question=text, kind=question.kind, candidates=kept, declined=False, reason=kept[0].why,
                   probability=probability)
-
-
-def columns_of_decline(model: Model) -> np.ndarray:
-    from .features import DECLINE_FEATURES
-
-    index = {name: i for i, name in enumerate(DECLINE_FEATURES)}
-    return np.array([index[name] for name in model.decline_features], dtype=np.int64)
 
 
 def _candidate(knowledge, question, doc: int, score: float, probability: float | None) -> Candidate:

@@ -62,18 +62,23 @@ def load_questions(path: Path) -> list[dict]:
     except (OSError, UnicodeDecodeError) as exc:
         raise QuestionSetError(f"{path}: cannot be read as UTF-8 text ({exc})") from exc
     questions = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise QuestionSetError(f"{path}, line {number}: is not a complete JSON object ({exc.msg})") from exc
+    for number, item in json_lines(path, lines):
         if not (isinstance(item, dict) and isinstance(item.get("question"), str)
                 and isinstance(item.get("answer"), (str, type(None)))):
             raise QuestionSetError(f"{path}, line {number}: needs a \"question\" string and an \"answer\" string or null")
         questions.append(item)
     return questions
+
+
+def json_lines(path: Path, lines: list[str]):
+    """(line number, parsed object) of each non-empty line; a line that is not JSON raises QuestionSetError."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise QuestionSetError(f"{path}, line {number}: is not a complete JSON object ({exc.msg})") from exc
 
 
 def evaluate(questions: list[dict], ask: Callable[[str], Answer], progress: bool = False) -> Report:

@@ -200,6 +200,12 @@ def columns(names) -> np.ndarray:
     return np.array([INDEX[n] for n in names], dtype=np.int64)
 
 
+def decline_columns(names) -> np.ndarray:
+    """Positions of the named decline features in DECLINE_FEATURES."""
+    index = {name: i for i, name in enumerate(DECLINE_FEATURES)}
+    return np.array([index[name] for name in names], dtype=np.int64)
+
+
 def decline_row(rows: np.ndarray, scores: np.ndarray) -> np.ndarray:
     """DECLINE_FEATURES for one question: the best candidate's score, its margin over the second, its share of the
     candidates' softmax, how near a fact of the asked kind stands, and the best candidate's own evidence."""

@@ -13,7 +13,7 @@ import random
 from pathlib import Path
 
 from .corpus import Article
-from .evaluate import QuestionSetError
+from .evaluate import QuestionSetError, json_lines
 
 
 def _lines(path: Path) -> list[str]:
@@ -27,13 +27,7 @@ def _lines(path: Path) -> list[str]:
 
 def read_records(path: Path) -> list[dict]:
     records = []
-    for number, line in enumerate(_lines(path), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise QuestionSetError(f"{path}, line {number}: is not a complete JSON object ({exc.msg})") from exc
+    for number, item in json_lines(path, _lines(path)):
         if not (isinstance(item, dict) and all(isinstance(item.get(k), str) for k in ("context_id", "context", "question"))
                 and isinstance(item.get("answers"), list) and all(isinstance(a, str) for a in item["answers"])):
             raise QuestionSetError(f"{path}, line {number}: needs context_id, context and question strings and an "
