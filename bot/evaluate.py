@@ -87,9 +87,9 @@ def evaluate(questions: list[dict], ask: Callable[[str], Answer], progress: bool
     report = Report()
     for item in tqdm(questions, disable=not progress, file=sys.stderr, leave=False, desc="questions"):
         result = ask(item["question"])
-        expected = item.get("answer")
+        expected = expected_answers(item)
         candidates = [squash(c.sentence) for c in result.candidates]
-        if expected is None:
+        if not expected:
             report.unanswerable += 1
             if result.declined:
                 report.declined_right += 1
@@ -97,7 +97,7 @@ def evaluate(questions: list[dict], ask: Callable[[str], Answer], progress: bool
                 report.misses.append(_miss(item, result, "answered an unanswerable question"))
             continue
         report.answerable += 1
-        targets = [squash(t) for t in item.get("answers") or [expected]]  # qa-data sets list several right answers
+        targets = [squash(t) for t in expected]
         first_ok = not result.declined and bool(candidates) and any(t in candidates[0] for t in targets)
         report.correct_at_1 += first_ok
         report.correct_at_3 += any(t in c for c in candidates[:3] for t in targets)
@@ -108,9 +108,18 @@ def evaluate(questions: list[dict], ask: Callable[[str], Answer], progress: bool
     return report
 
 
+def expected_answers(item: dict) -> list[str]:
+    """The strings any of which makes a sentence right: the item's "answers" list (qa-data sets list several), else
+    its "answer"; empty when the question is unanswerable ("answer" null and no "answers")."""
+    if item.get("answers"):
+        return list(item["answers"])
+    return [] if item.get("answer") is None else [item["answer"]]
+
+
 def _miss(item: dict, result: Answer, what: str) -> str:
+    expected = expected_answers(item)
     lines = [f"[{item.get('id', '?')}] {what}: {item['question']}",
-             f"    expected: {item.get('answer')!r} in 《{item.get('article')}》 ({item.get('type')})",
+             f"    expected: {' or '.join(map(repr, expected)) or None} in 《{item.get('article')}》 ({item.get('type')})",
              f"    asked kind: {result.kind}; {result.reason}"]
     for rank, c in enumerate((result.candidates or result.rejected)[:3], start=1):
         lines.append(f"    #{rank} 《{c.title}》 {c.sentence}")

@@ -120,3 +120,31 @@ def test_bad_question_file_names_file_and_line(tmp_path, content, problem):
 def test_missing_question_file_is_a_question_set_error(tmp_path):
     with pytest.raises(QuestionSetError, match="none.jsonl: cannot be read"):
         load_questions(tmp_path / "none.jsonl")
+
+
+def test_any_of_an_answers_list_counts_after_nfkc_and_without_white_space():
+    questions = [{"id": "w1", "question": "甲问", "answers": ["6300 公里", "青藏高原"]},  # no "answer" key at all
+                 {"id": "w2", "question": "乙问", "answers": ["安徽省"]},
+                 {"id": "w3", "question": "丙问", "answer": "不看这个", "answers": ["１５４５米"]}]
+    script = {"甲问": _said("长江发源于青藏 高原。"),  # the second answer, across a space
+              "乙问": _said("别的句子。", "黄山位于安徽省南部。"),  # at rank 2 only
+              "丙问": _said("泰山主峰海拔1545米。")}  # full-width digits in the answer; the list wins over "answer"
+    report = evaluate(questions, ScriptedAsk(script))
+    assert (report.answerable, report.unanswerable) == (3, 0)
+    assert (report.correct_at_1, report.correct_at_3) == (2, 3)
+    assert len(report.misses) == 1 and report.misses[0].startswith("[w2] wrong sentence first: 乙问")
+    assert "expected: '安徽省'" in report.misses[0]
+
+
+def test_an_answers_list_of_null_is_unanswerable():
+    questions = [{"id": "n1", "question": "甲问", "answer": None, "answers": None},
+                 {"id": "n2", "question": "乙问", "answers": None}]
+    report = evaluate(questions, ScriptedAsk({"甲问": DECLINED, "乙问": _said("某句。")}))
+    assert (report.answerable, report.unanswerable, report.declined_right) == (0, 2, 1)
+    assert report.summary()["unanswerable declined"] == "1/2"
+
+
+def test_a_miss_names_every_listed_answer():
+    questions = [{"id": "m1", "question": "问", "answers": ["6300公里", "约6300公里"], "article": "长江"}]
+    report = evaluate(questions, ScriptedAsk({"问": _said("长江是中国第一长河。")}))
+    assert "expected: '6300公里' or '约6300公里' in 《长江》" in report.misses[0]
