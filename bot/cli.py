@@ -142,6 +142,16 @@ def cmd_bench(args, settings: Settings) -> int:
     return run_bench(args)
 
 
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsqa", description="Answers questions about Chinese newspaper articles.")
     sub = parser.add_subparsers(dest="command")
@@ -169,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--quiet", action="store_true", help="print the figures only, not each miss")
     evaluate.add_argument("--feedback", action="store_true", help="FILE is a feedback log: score its corrected 👎")
     evaluate.add_argument("--corpus", help="corpus folder (default corpus/ or NEWSQA_CORPUS)")
-    evaluate.add_argument("--limit", type=int, help="score the first N questions only")
+    evaluate.add_argument("--limit", type=_positive, metavar="N", help="score the first N questions only")
     evaluate.set_defaults(func=cmd_eval)
 
     telegram = sub.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")

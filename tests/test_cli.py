@@ -1,9 +1,11 @@
-"""The `newsqa` command: ask, --json, --batch, --corpus/NEWSQA_CORPUS, eval, and `newsqa` alone."""
+"""The `newsqa` command: ask, --json, --batch, --corpus/NEWSQA_CORPUS, eval (also of qa-data sets), and `newsqa`
+alone."""
 
 from __future__ import annotations
 
 import io
 import json
+import lzma
 import os
 import shutil
 import subprocess
@@ -135,6 +137,89 @@ def test_eval_of_a_bad_question_file_names_it(tmp_path, capsys):
     path.write_text('{"question": "轨博会在哪?", "answer": null}\n{"question": "没写完', encoding="utf-8")
     assert main(["eval", str(path)]) == 2
     assert capsys.readouterr().err.startswith(f"newsqa eval: {path}, line 2: ")
+
+
+# ---------------------------------------------------------------- eval of a qa-data set, as an open corpus
+
+PARAGRAPHS = {  # context_id: (title, context); seed 0 leaves out wiki-huangshan and wiki-xihu
+    "wiki-changjiang": ("长江", "长江是中国第一长河。长江全长约6300公里,发源于青藏高原。"),
+    "wiki-huangshan": ("黄山", "黄山位于安徽省南部。黄山以奇松、怪石、云海、温泉闻名。"),
+    "wiki-taishan": ("泰山", "泰山是五岳之首。泰山主峰玉皇顶海拔1545米。"),
+    "wiki-xihu": ("西湖", "西湖位于浙江省杭州市西部。西湖于2011年列入世界遗产名录。"),
+}
+QA = [{"id": i, "title": PARAGRAPHS[c][0], "context_id": c, "context": PARAGRAPHS[c][1], "question": q, "answers": a}
+      for i, c, q, a in [
+          ("cj-1", "wiki-changjiang", "长江发源于哪里?", ["青藏高原"]),
+          ("cj-2", "wiki-changjiang", "中国第一长河有多长?", ["6300公里", "约6300公里"]),  # BM25 puts it second
+          ("hs-1", "wiki-huangshan", "黄山位于哪个省?", ["安徽省"]),
+          ("hs-2", "wiki-huangshan", "黄山以什么闻名?", ["奇松", "怪石"]),
+          ("ts-1", "wiki-taishan", "泰山主峰海拔多少米?", ["1545米"]),
+          ("xh-1", "wiki-xihu", "西湖哪年列入世界遗产名录?", ["2011年"]),
+      ]]
+BASELINE_FIGURES = {"questions": 6, "accuracy@1": 0.667, "accuracy@3": 1.0, "no-answer precision": 1.0,
+                    "no-answer recall": 0.0, "unanswerable declined": "0/3", "answerable wrongly declined": "0/3"}
+
+
+def _qa_file(path: Path, records=QA) -> Path:
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    path.write_bytes(lzma.compress(text.encode(), preset=9) if path.name.endswith(".xz") else text.encode())
+    return path
+
+
+@pytest.mark.parametrize("name", ["tiny.jsonl", "tiny.jsonl.xz"])
+def test_eval_scores_a_qa_data_file_as_an_open_corpus(elsewhere, tmp_path, capsys, name):
+    path = _qa_file(tmp_path / name)
+    assert main(["eval", str(path), "--baseline", "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert [json.loads(line) for line in out.splitlines()] == [BASELINE_FIGURES]  # figures only
+    assert err == ""  # no progress bar for 6 questions
+    assert main(["eval", str(path), "--baseline"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert json.loads(out[-1]) == BASELINE_FIGURES
+    misses = "\n".join(out[:-1])
+    assert misses.startswith("[cj-2] wrong sentence first: 中国第一长河有多长?")
+    assert "expected: '6300公里' or '约6300公里' in 《长江》" in misses
+    assert {line.split("]")[0] for line in out if line.startswith("[")} == {"[cj-2", "[hs-1", "[hs-2", "[xh-1"}
+
+
+def test_eval_of_a_qa_data_file_with_the_engine(elsewhere, tmp_path, capsys):
+    assert main(["eval", str(_qa_file(tmp_path / "tiny.jsonl")), "--quiet"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["questions"] == 6  # the model's answers may change with training; the split may not
+    assert figures["unanswerable declined"].endswith("/3") and figures["answerable wrongly declined"].endswith("/3")
+
+
+def test_eval_of_a_qa_data_file_refuses_a_corpus_and_names_a_bad_line(tmp_path, capsys):
+    path = _qa_file(tmp_path / "tiny.jsonl")
+    assert main(["eval", str(path), "--corpus", str(tmp_path), "--baseline"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err == "newsqa eval: a qa-data file is its own corpus; --corpus does not apply\n"
+    path.write_text(path.read_text(encoding="utf-8") + '{"context": "文", "answers": ["文"]}\n', encoding="utf-8")
+    assert main(["eval", str(path), "--baseline"]) == 2
+    assert capsys.readouterr().err.startswith(f"newsqa eval: {path}, line 7: needs context_id")
+
+
+def test_eval_limit_scores_the_first_questions_only(elsewhere, tmp_path, capsys):
+    path = _qa_file(tmp_path / "tiny.jsonl")
+    assert main(["eval", str(path), "--baseline", "--quiet", "--limit", "3"]) == 0
+    figures = json.loads(capsys.readouterr().out)  # cj-1 right, cj-2 second, hs-1 left out
+    assert (figures["questions"], figures["accuracy@1"], figures["unanswerable declined"]) == (3, 0.5, "0/1")
+    for bad in ("0", "-2", "x"):
+        with pytest.raises(SystemExit) as exit_:
+            main(["eval", str(path), "--limit", bad])
+        assert exit_.value.code == 2
+        assert "--limit" in capsys.readouterr().err
+
+
+def test_eval_shows_progress_on_stderr_above_200_questions(elsewhere, tmp_path, capsys):
+    many = [{**QA[n % len(QA)], "id": f"q{n}"} for n in range(201)]
+    path = _qa_file(tmp_path / "many.jsonl", many)
+    assert main(["eval", str(path), "--baseline", "--quiet", "--limit", "200"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["questions"] == 200 and err == ""
+    assert main(["eval", str(path), "--baseline", "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["questions"] == 201 and "questions:" in err and "/201" in err
 
 
 # ---------------------------------------------------------------- as installed commands
