@@ -173,8 +173,9 @@ _tokenizer_lock = threading.Lock()
 
 def tokenizer_for(user_words, cache_dir: Path | None = None) -> Tokenizer:
     """A Tokenizer with this user dictionary: reused from the last load when the dictionary is the same, else read
-    from cache_dir's saved jieba state (a fraction of a second), else made (jieba's dictionary, every user word
-    added, the tag table: seconds with tens of thousands of learned words) and its state saved there."""
+    from cache_dir's saved jieba state (a fraction of a second), else made and its state saved there: from the last
+    load's dictionary when there is one (a reload adds its few new words in milliseconds), else from jieba's
+    (seconds with tens of thousands of learned words)."""
     global _last_tokenizer
     words = _as_dict(user_words)
     key = _words_digest(words)
@@ -183,7 +184,7 @@ def tokenizer_for(user_words, cache_dir: Path | None = None) -> Tokenizer:
             path = cache_dir / tokenizer_file(words, key) if cache_dir is not None else None
             tokenizer = _saved_tokenizer(path, user_words) if path is not None else None
             if tokenizer is None:
-                tokenizer = Tokenizer(user_words)
+                tokenizer = Tokenizer(user_words, previous=_last_tokenizer[1] if _last_tokenizer else None)
                 if path is not None:
                     _save_tokenizer(path, tokenizer)
             _last_tokenizer = (key, tokenizer)
@@ -200,9 +201,10 @@ def _saved_tokenizer(path: Path, user_words) -> Tokenizer | None:
         raw = path.read_bytes()
         if raw[:8].decode("ascii") != _crc(raw[8:]):
             raise ValueError("it does not match its checksum")
-        freq, total, tags = marshal.loads(raw[8:])
-        _expect(isinstance(freq, dict) and isinstance(total, int) and isinstance(tags, dict), "jieba state")
-        return Tokenizer(user_words, state=(freq, total, tags))
+        freq, total, added, prefixes = marshal.loads(raw[8:])
+        _expect(isinstance(freq, dict) and isinstance(total, int) and isinstance(added, dict)
+                and added.keys() == _as_dict(user_words).keys() and isinstance(prefixes, list), "jieba state")
+        return Tokenizer(user_words, state=(freq, total, added, prefixes))
     except FileNotFoundError:
         return None
     except (OSError, ValueError, EOFError, TypeError) as exc:
@@ -217,6 +219,43 @@ def _save_tokenizer(path: Path, tokenizer: Tokenizer) -> None:
         _Store(path.parent.parent)._atomically(path, lambda tmp: _write_bytes(tmp, _crc(payload).encode() + payload))
     except OSError as exc:
         log.warning("could not save the jieba dictionary under %s (%s)", path.parent, _why(exc))
+
+
+# Segments checked by this process: (folder, crc) -> (the folder's files as they were when checked, the vocabulary
+# size checked against, the segment). A segment is written once and never changed, so a reload maps only the segments
+# it has not seen; one whose files changed on disk since (size, time or inode) is read and checked again.
+_segments_seen: dict[tuple[str, str], tuple[tuple | None, int, Segment]] = {}
+_segments_lock = threading.Lock()
+
+
+def _read_segment(folder: Path, crc: str, vocabulary_size: int) -> Segment:
+    """segments.read(folder, crc, vocabulary_size), once per process while the folder's files stay as they were."""
+    key, signature = (str(folder), crc), _folder_signature(folder)
+    with _segments_lock:
+        seen = _segments_seen.get(key)
+    if seen is not None and signature is not None and seen[0] == signature and seen[1] <= vocabulary_size:
+        return seen[2]
+    segment = segments_module.read(folder, crc, vocabulary_size)
+    with _segments_lock:
+        _segments_seen[key] = (signature, vocabulary_size, segment)
+    return segment
+
+
+def _forget_segments(root: Path, keep: list[str]) -> None:
+    """Drop what this process remembers of root's segments other than keep (the commit's), so that the maps of
+    segments removed by a commit are released."""
+    kept = {str(root / name) for name in keep}
+    with _segments_lock:
+        for key in [k for k in _segments_seen if Path(k[0]).parent == root and k[0] not in kept]:
+            del _segments_seen[key]
+
+
+def _folder_signature(folder: Path) -> tuple | None:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        return tuple((e.name, st.st_size, st.st_mtime_ns, st.st_ino) for e in entries for st in [e.stat()])
+    except OSError:
+        return None
 
 
 def _as_dict(user_words) -> dict:
@@ -354,10 +393,11 @@ class _Store:
         _expect(isinstance(abbreviations, dict), "abbreviations")
         user_words = {w: t for w, t in words}
         with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-            reading = pool.map(lambda s: segments_module.read(self.root / s[0], s[1], len(terms)), body["segments"])
+            reading = pool.map(lambda s: _read_segment(self.root / s[0], s[1], len(terms)), body["segments"])
             if meanwhile is not None:
                 meanwhile(user_words)
             opened = list(reading)
+        _forget_segments(self.root, [name for name, _ in body["segments"]])
         listed = [[f.name, f.digest] for s in opened for f in s.files]
         _expect(listed == body["files"], "files of the segments")
         return _Opened(body, terms, user_words, abbreviations, opened)
@@ -490,7 +530,7 @@ class _Store:
                 segment = compose(item)
                 name = f"seg-{uuid.uuid4().hex[:16]}"
                 crc = self._atomically(self.root / name, lambda tmp: segments_module.write(tmp, segment))
-                segments.append(segments_module.read(self.root / name, crc, len(terms)))
+                segments.append(_read_segment(self.root / name, crc, len(terms)))
                 listed.append([name, crc])
                 bar.update(segment.sentence_count)
         reference = lambda kind, value: self._write_unique(kind, value)  # noqa: E731
@@ -505,6 +545,7 @@ class _Store:
         }
         self._write_commit(body)
         self._prune(body)
+        _forget_segments(self.root, [name for name, _ in listed])
         return _knowledge(_Opened(body, terms, user_words, abbreviations, segments), tokenizer, vocabulary)
 
     def _write_unique(self, kind: str, value) -> list[str]:

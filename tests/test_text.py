@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from bot.text import Tokenizer, ends_sentence, join_broken, normalize, split_sentences, squash
 
@@ -64,3 +65,32 @@ def test_tokens_drop_question_words_stop_words_and_punctuation(tokenizer):
 
 def test_latin_words_are_lower_cased_so_questions_match_passages(tokenizer):
     assert "vr" in tokenizer.tokens("利用VR技术提升体验") and "vr" in tokenizer.tokens("vr技术是什么?")
+
+
+# Learned words of the kinds a corpus teaches: names, abbreviations, words that are prefixes of one another, a word
+# jieba knows already (株洲), Latin with digits, a character outside jieba's dictionary.
+WORD_POOL = {"轨博会": "nz", "株洲": "ns", "株洲日报": None, "掌上株洲": "nt", "中车株机": "nt", "长株潭都市圈": None,
+             "G20峰会": None, "𠮷野家": None, "奥密克戎": "nz", "奥密": None, "湘音节": "nz", "湘音": None}
+TEXT = "轨博会在株洲举行,掌上株洲报道奥密克戎与G20峰会;中车株机参加长株潭都市圈建设。𠮷野家开业,奥密的湘音节和湘音。"
+
+
+@given(st.sets(st.sampled_from(sorted(WORD_POOL))), st.sets(st.sampled_from(sorted(WORD_POOL))))
+@settings(max_examples=25, deadline=None)
+def test_a_dictionary_extended_from_another_cuts_as_one_made_afresh(before, after):
+    # A reload adds its new words to the last dictionary instead of adding fifty thousand again: the result must not
+    # depend on which words were there before, or the same corpus would be cut differently by different processes.
+    fresh = Tokenizer({w: WORD_POOL[w] for w in after})
+    extended = Tokenizer({w: WORD_POOL[w] for w in after}, previous=Tokenizer({w: WORD_POOL[w] for w in before}))
+    assert extended.state()[1:3] == fresh.state()[1:3]  # total, and each word's frequency and tag
+    assert extended.words(TEXT) == fresh.words(TEXT)
+    assert extended.tagged(TEXT) == fresh.tagged(TEXT)
+
+
+def test_a_user_word_gets_the_frequency_jieba_suggests_against_its_own_dictionary():
+    import jieba
+
+    tokenizer = Tokenizer({"湘音节": "nz", "湘音": None})
+    assert tokenizer.state()[2]["湘音节"][0] == jieba.suggest_freq("湘音节", False)  # jieba.dt: no user words
+    assert tokenizer.words("湘音节开幕") == ["湘音节", "开幕"]
+    assert ("湘音节", "nz") in tokenizer.tagged("湘音节开幕")
+    assert Tokenizer().words("湘音节开幕") != ["湘音节", "开幕"]  # the word is learned, not jieba's
