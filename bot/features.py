@@ -25,6 +25,8 @@ FEATURES = (
     "char1", "char2", "char2_context", "char3", "lcs", "lcs_chars", "phrases",
     "window", "spread", "position", "first", "article_sentences", "length", "question_length", "terms",
     "numbers_sentence", "numbers_article", "unseen", "unseen_rarest",
+    "w_previous", "w_next", "pronoun_first", "pivot_here", "pivot_distance",
+    *(f"{name}_behind" for name in ("w_sentence", "w_context", "char2", "lcs", "bm25", "asked_distance")),
     "has_asked", "asked_count", "asked_distance", "asked_before", "asked_outside_question",
     *(f"kind_{k}" for k in KINDS),
     *(f"has_{k}" for k in TYPED_KINDS),
@@ -76,6 +78,8 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
     unseen = [t.weight for t in terms if not knowledge.sentence_df.get(t.text)]
     rows[:, INDEX["unseen"]] = sum(unseen) / total
     rows[:, INDEX["unseen_rarest"]] = max(unseen, default=0.0) / rarest
+    # the words right next to the question phrase (成立 in 哪一年成立): the answer stands beside them
+    pivots = _pivots(question)
     sentences = knowledge.sentences
     for row, doc in enumerate(found.docs.tolist()):
         sentence = sentences[doc]
@@ -149,12 +153,44 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
         else:
             f[30] = f[31] = -1
         f[kind_column] = 1.0
+        for column, j in ((INDEX["w_previous"], doc - 1), (INDEX["w_next"], doc + 1)):
+            if j in neighbours:
+                f[column] = _share(terms, set(knowledge.sentence_tokens[j]), sentences[j].text.lower()) / total
+        f[INDEX["pronoun_first"]] = _PRONOUN_RE.match(text) is not None
+        pivot_at = [at for at in (text.find(p) for p in pivots) if at >= 0]
+        f[INDEX["pivot_here"]] = len(pivot_at) / len(pivots) if pivots else -1
+        f[INDEX["pivot_distance"]] = FAR
         if question.kind in TYPED_KINDS:
-            _typed(f, knowledge, doc, sentence.text, question, anchors)
+            _typed(f, knowledge, doc, sentence.text, question, anchors, pivot_at)
+    # how far each candidate stands behind the best one on the strongest single signals
+    for name in ("w_sentence", "w_context", "char2", "lcs", "bm25"):
+        column = rows[:, INDEX[name]]
+        rows[:, INDEX[f"{name}_behind"]] = column.max() - column
+    distance = rows[:, INDEX["asked_distance"]]
+    rows[:, INDEX["asked_distance_behind"]] = distance - distance.min()
     return rows
 
 
-def _typed(f: np.ndarray, knowledge, doc: int, sentence: str, question: Question, anchors: list[int]) -> None:
+_PRONOUN_RE = re.compile(r"(?:他们|她们|它们|他|她|它|其|该|此|这)")
+
+
+def _pivots(question: Question) -> list[str]:
+    """The question's words that touch its question phrase (at most two characters between)."""
+    if not question.asking:
+        return []
+    start, end = question.asking
+    before = [t for t in question.terms if start - 2 <= t.start + len(t.text) <= start]
+    after = [t for t in question.terms if end <= t.start <= end + 2]
+    return [t.text for t in before[-1:] + after[:1]]
+
+
+def _share(terms, tokens: set[str], text: str) -> float:
+    """The weight of the terms a sentence holds (as a word, or inside a longer word)."""
+    return sum(t.weight for t in terms if t.text in tokens or (len(t.text) > 1 and t.text in text))
+
+
+def _typed(f: np.ndarray, knowledge, doc: int, sentence: str, question: Question, anchors: list[int],
+           pivot_at: list[int]) -> None:
     """Does the sentence hold a fact of the asked kind that the question does not, and how near the matched words."""
     asked = facts.of_kind(facts.spans(sentence, knowledge.tagged_sentence(doc)), question.kind, question.text)
     f[INDEX["asked_count"]] = len(asked)
@@ -170,6 +206,8 @@ def _typed(f: np.ndarray, knowledge, doc: int, sentence: str, question: Question
     else:
         f[INDEX["asked_distance"]] = FAR
     f[INDEX["asked_outside_question"]] = sum(s.text not in question.text for s in asked) / len(asked)
+    if pivot_at:
+        f[INDEX["pivot_distance"]] = min(FAR, min(min(abs(s.start - a), abs(s.end - a)) for s in asked for a in pivot_at))
 
 
 def _article(knowledge, article: int, doc: int) -> tuple[str, set[str], int]:

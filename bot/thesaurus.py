@@ -38,10 +38,22 @@ def groups() -> dict[str, frozenset[int]]:
     return {word: frozenset(ids) for word, ids in found.items()}
 
 
+@lru_cache(maxsize=1)
+def _members() -> dict[int, frozenset[str]]:
+    found: dict[int, set[str]] = {}
+    for word, ids in groups().items():
+        for number in ids:
+            found.setdefault(number, set()).add(word)
+    return {number: frozenset(words) for number, words in found.items()}
+
+
+@lru_cache(maxsize=65536)
+def synonyms(word: str) -> frozenset[str]:
+    """The words sharing a Cilin '=' group with word (not the word itself)."""
+    members = _members()
+    return frozenset().union(*(members[number] for number in groups().get(word, ()))) - {word}
+
+
 def synonyms_in(word: str, words) -> bool:
     """Whether one of words (a set) shares a Cilin '=' group with word (the word itself does not count)."""
-    mine = groups().get(word)
-    if not mine:
-        return False
-    table = groups()
-    return any(other != word and mine & table.get(other, frozenset()) for other in words)
+    return not synonyms(word).isdisjoint(words)

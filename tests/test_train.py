@@ -1,0 +1,53 @@
+"""`newsqa train` on tiny data: deterministic, writes a model the bot loads, records held-out figures."""
+
+import json
+import lzma
+
+import pytest
+
+from bot import train
+from bot.answer import answer
+from bot.corpus import Article
+from bot.engine import Engine
+from bot.qadata import read_records
+from bot.ranker import load
+from conftest import ROOT, SMALL_ARTICLES
+
+pytest.importorskip("lightgbm")
+
+
+@pytest.fixture
+def tiny(tmp_path, monkeypatch):
+    """Two small qa-data sets cut from the shipped CMRC file, and small trees, so a training takes seconds."""
+    records = read_records(ROOT / "train" / "cmrc2018_trial.jsonl.xz")
+    contexts = sorted({r["context_id"] for r in records})[:24]
+    for name, part in (("a", contexts[:12]), ("b", contexts[12:])):
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records if r["context_id"] in part)
+        (tmp_path / f"{name}.jsonl.xz").write_bytes(lzma.compress(text.encode("utf-8")))
+    monkeypatch.setattr(train, "SOURCES", {"a": ("a.jsonl.xz", None, "open"), "b": ("b.jsonl.xz", None, "open")})
+    monkeypatch.setattr(train, "TREE_PARAMS", {**train.TREE_PARAMS, "n_estimators": 8})
+    monkeypatch.setattr(train, "DECLINE_PARAMS", {**train.DECLINE_PARAMS, "n_estimators": 8})
+    return tmp_path
+
+
+def test_training_is_deterministic_and_the_bot_can_use_its_model(tiny):
+    first = train.run(tiny, tiny / "one.json", sets=("a", "b"))
+    train.run(tiny, tiny / "two.json", sets=("a", "b"))
+    assert (tiny / "one.json").read_bytes() == (tiny / "two.json").read_bytes()
+    model = load(tiny / "one.json")
+    assert model.threshold == first.threshold and 0.0 <= model.threshold <= 1.0
+    held_out = model.about["held out (leave one set out)"]
+    assert set(held_out) == {"a", "b"} and all(0.0 <= f["accuracy@3"] <= 1.0 for f in held_out.values())
+    result = answer(Engine.from_articles(SMALL_ARTICLES).knowledge, "湘音节什么时候开幕?", model)
+    assert (result.candidates or result.rejected)[0].sentence
+
+
+def test_a_question_asked_without_its_article_is_unanswerable_unless_another_article_says_it():
+    articles = [Article(id="1", title="甲", text="音乐节在长沙举行。"), Article(id="2", title="乙", text="图书馆开到晚上9点。"),
+                Article(id="3", title="丙", text="据报道,图书馆开到晚上9点。")]
+    questions = [{"question": "音乐节在哪里举行?", "answers": ["长沙"], "without": "甲"},
+                 {"question": "图书馆开到几点?", "answers": ["晚上9点"], "without": "乙"},
+                 {"question": "音乐节在哪里举行?", "answers": ["长沙"]}]
+    collected = train.collect("t", articles, questions, progress=False)
+    assert collected.answerable.tolist() == [False, True, True]
+    assert not collected.labels[0].any() and collected.labels[1].any() and collected.labels[2].any()
