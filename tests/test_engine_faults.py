@@ -198,7 +198,8 @@ import os, sys
 import jieba, numpy, scipy.sparse, tqdm  # everything the run imports, loaded while the interpreter is readable
 import bot.answer, bot.cache, bot.cli, bot.console, bot.engine, bot.ranker, bot.thesaurus
 jieba.initialize()
-bot.thesaurus.groups(), bot.ranker.default_model()  # data files of installed packages may be unreadable to nobody
+bot.thesaurus.groups(), bot.thesaurus.categories(), bot.ranker.default_model()  # data files of installed packages
+import cn2an; cn2an.cn2an("一百", "smart")  # (and packages imported on first use) may be unreadable to nobody
 if os.geteuid() == 0:
     import pwd
     nobody = pwd.getpwnam("nobody")
