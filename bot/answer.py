@@ -8,11 +8,12 @@ Pure functions over an immutable knowledge snapshot: `answer(knowledge, text) ->
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import facts
+from . import facts, thesaurus
 from .candidates import candidates
 from .features import columns, decline_columns, decline_row, features
 from .question import MAX_QUESTION_CHARS, analyze, refusal
@@ -57,8 +58,23 @@ class Answer:
         return self.best.sentence if self.best else None
 
 
+_preparing = threading.Lock()
+
+
+def prepare() -> None:
+    """Read what every answer needs, once: the shipped model, the thesaurus, cn2an's tables (0.3 s in all). Engine
+    calls it on a thread while the index opens (that thread mostly waits for checksums), so a cold start's first
+    answer does not wait for them; a caller arriving while it runs waits for it instead of reading them twice."""
+    with _preparing:
+        default_model()
+        thesaurus.synonyms("")
+        thesaurus.categories()
+        facts.prepare()
+
+
 def answer(knowledge, text: str, model: Model | None = None) -> Answer:
     """The best sentence and two more, or a decline when the model doubts the best one answers."""
+    prepare()
     problem = refusal(text)
     if problem:
         return Answer(question=text, kind="none", reason=problem)

@@ -221,10 +221,11 @@ def _save_tokenizer(path: Path, tokenizer: Tokenizer) -> None:
         log.warning("could not save the jieba dictionary under %s (%s)", path.parent, _why(exc))
 
 
-# Segments checked by this process: (folder, crc) -> (the folder's files as they were when checked, the vocabulary
-# size checked against, the segment). A segment is written once and never changed, so a reload maps only the segments
-# it has not seen; one whose files changed on disk since (size, time or inode) is read and checked again.
-_segments_seen: dict[tuple[str, str], tuple[tuple | None, int, Segment]] = {}
+# Segments checked by this process and still in use: (folder, crc) -> (the folder's files as they were when checked,
+# the vocabulary size checked against, a weak reference to the segment). A segment is written once and never changed,
+# so a reload maps only the segments the snapshot it replaces does not hold; one whose files changed on disk since
+# (size, time or inode) is read and checked again. Weak: a segment no snapshot holds is unmapped (its files closed).
+_segments_seen: dict[tuple[str, str], tuple[tuple | None, int, weakref.ref]] = {}
 _segments_lock = threading.Lock()
 
 
@@ -233,11 +234,14 @@ def _read_segment(folder: Path, crc: str, vocabulary_size: int) -> Segment:
     key, signature = (str(folder), crc), _folder_signature(folder)
     with _segments_lock:
         seen = _segments_seen.get(key)
-    if seen is not None and signature is not None and seen[0] == signature and seen[1] <= vocabulary_size:
-        return seen[2]
+    segment = seen[2]() if seen is not None else None
+    if segment is not None and signature is not None and seen[0] == signature and seen[1] <= vocabulary_size:
+        return segment
     segment = segments_module.read(folder, crc, vocabulary_size)
     with _segments_lock:
-        _segments_seen[key] = (signature, vocabulary_size, segment)
+        _segments_seen[key] = (signature, vocabulary_size, weakref.ref(segment))
+        for stale in [k for k, v in _segments_seen.items() if v[2]() is None]:
+            del _segments_seen[stale]
     return segment
 
 

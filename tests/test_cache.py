@@ -364,6 +364,30 @@ def test_adding_a_file_writes_one_segment_and_tokenizes_only_that_file(many, tok
     assert_as_built(knowledge, many)
 
 
+def test_a_reload_maps_only_the_segments_the_snapshot_it_replaces_does_not_hold(many, monkeypatch):
+    engine = Engine.from_corpus(many)
+    read: list[str] = []
+    original = bot.segments.read
+    monkeypatch.setattr(bot.segments, "read", lambda folder, *rest: read.append(folder.name) or original(folder, *rest))
+    write_corpus_file(many / "4.jsonl", [MUSEUM])
+    engine.reload()
+    assert len(read) == 1 and files_of(many)[-1] == ("4.jsonl",)  # the new segment, read back once written
+    assert "3月18日" in engine.ask("株洲博物馆新馆什么时候开放?").sentence
+    # a segment changed on disk after it was checked is read and checked again, not trusted
+    segment = snapshots(many)[0]
+    (segment / "lengths.npy").write_bytes((segment / "lengths.npy").read_bytes())  # same bytes, a new time
+    read.clear()
+    Engine.from_corpus(many)
+    assert read == [segment.name]
+    # and a segment no snapshot holds any longer is forgotten: its maps (and their open files) are released
+    del engine
+    import gc
+
+    gc.collect()
+    alive = [k for k, v in bot.cache._segments_seen.items() if v[2]() is not None]
+    assert not [k for k in alive if Path(k[0]).parent == many / INDEX_DIR]
+
+
 def test_changing_or_removing_a_file_rewrites_only_its_segment(many, tokenized):
     load_knowledge(many)
     before = set(snapshots(many))

@@ -362,7 +362,7 @@ def test_reload_by_an_admin_counts_articles_and_passages_and_serves_the_new_corp
 
     async def scenario(fake, app):
         fake.message(LONG_QUESTION, sender=READER)
-        assert (await replies(fake, READER["id"], 1))[0].params["text"].startswith(DECLINE)
+        assert "磁浮快线全长" not in (await replies(fake, READER["id"], 1))[0].params["text"]  # not in the corpus yet
         fake.message("/reload", sender=ADMIN)
         (reloaded,) = await replies(fake, ADMIN["id"], 1)
         assert re.fullmatch(rf"已重新加载：5 篇文章，{own_engine.passage_count} 个句子，用时 \d+\.\d\d 秒。",
