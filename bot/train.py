@@ -44,8 +44,13 @@ SOURCES = {
 SETS = tuple(SOURCES)
 SEED = 0
 BALANCE = 0.5  # how much small sets count in the decline fit (chosen on leave-one-set-out figures; README)
-WRONGLY_DECLINED_AT_MOST = 0.05  # the issue's bound on answerable questions declined: the threshold honours it
-TREE_PARAMS = dict(objective="lambdarank", n_estimators=300, learning_rate=0.05, num_leaves=31, min_child_samples=20,
+# The issue's bounds on answerable questions declined, by kind of set: Wikipedia sets served as open corpora 5%, the
+# dev-style questions about the seed page 3% (pooled). The threshold is the highest probability that keeps within every bound.
+WRONGLY_DECLINED_AT_MOST = {"open": 0.05, "seed page": 0.03}
+POOLED = {"seed_dev": "seed page", "seed_heldout": "seed page"}  # sets bounded together (55 answerable alone: 1 = 2%)
+THRESHOLD_FOLDS = 5  # the threshold is read off out-of-fold probabilities: in-sample ones are too sure of themselves
+# Chosen among five settings by leave-one-set-out right-first share (README): 600 trees of 15 leaves ranked best.
+TREE_PARAMS = dict(objective="lambdarank", n_estimators=600, learning_rate=0.05, num_leaves=15, min_child_samples=20,
                    subsample=1.0, colsample_bytree=0.8, reg_lambda=1.0, random_state=SEED, deterministic=True,
                    force_row_wise=True, num_threads=1, verbose=-1)
 
@@ -205,46 +210,65 @@ DECLINE_PARAMS = dict(objective="binary", n_estimators=200, learning_rate=0.05, 
 
 
 def fit_decline(seen: list[Outcome], kind: str = "trees", balance: float = BALANCE) -> tuple[Trees | Linear, float]:
-    """Does the best candidate answer? A probability from gradient-boosted trees (binary log loss) or a logistic
-    regression, fitted on held-out outcomes. Then the threshold: the highest probability that still declines at most
-    WRONGLY_DECLINED_AT_MOST of each set's answerable questions (the mean over the sets as asked, so small newspaper
-    sets count as much as large Wikipedia ones). A question with no candidate at all is always declined."""
+    """Does the corpus answer the question? A probability from gradient-boosted trees (binary log loss) or a logistic
+    regression on the best candidate's evidence, fitted on held-out ranker outcomes; its target is whether the
+    question has an answer in the corpus, which is what declining is scored against. Then the threshold: the
+    highest probability whose out-of-fold declines keep within WRONGLY_DECLINED_AT_MOST on every set it names. A
+    question with no candidate at all is always declined."""
     rows = np.concatenate([o.decline_rows for o in seen])
-    good = np.concatenate([o.right_at_1 & o.answerable for o in seen])
+    good = np.concatenate([o.answerable for o in seen])
     # a question of a set of n weighs n ** -balance: 0 counts every question the same, 1 every set the same
     weight = np.concatenate([np.full(len(o.answerable), float(len(o.answerable)) ** -balance) for o in seen])
     weight *= len(weight) / weight.sum()
     usable = ~np.isnan(rows).any(axis=1)
-    if kind == "linear":
-        from sklearn.linear_model import LogisticRegression
-
-        mean, scale = rows[usable].mean(axis=0), rows[usable].std(axis=0) + 1e-9
-        fitted = LogisticRegression(C=1.0, max_iter=5000).fit((rows[usable] - mean) / scale, good[usable],
-                                                               sample_weight=weight[usable])
-        model = Linear(mean, scale, fitted.coef_[0], float(fitted.intercept_[0]))
-    else:
-        import lightgbm
-
-        fitted = lightgbm.LGBMClassifier(**DECLINE_PARAMS).fit(rows[usable], good[usable].astype(int),
-                                                                sample_weight=weight[usable])
-        model = Trees.from_lightgbm(fitted.booster_.dump_model())
+    model = _fit_probability(rows, good, weight, usable, kind)
+    fold = np.random.default_rng(SEED).integers(0, THRESHOLD_FOLDS, len(rows))
+    held_out = np.zeros(len(rows))
+    for k in range(THRESHOLD_FOLDS):
+        fitted = _fit_probability(rows, good, weight, usable & (fold != k), kind)
+        held_out[fold == k] = _probability(fitted, rows[fold == k])
     thresholds = np.linspace(0.0, 1.0, 201)
-    declined_share = []
-    for o in seen:
-        if SOURCES.get(o.name, ("", "", "open"))[2] not in ("open", "as is"):
-            continue  # the threshold answers to the sets as readers ask them, not to the derived unanswerable ones
-        p = probabilities(model, o)[o.answerable]
-        declined_share.append([(p < t).mean() for t in thresholds])
-    mean_share = np.mean(declined_share, axis=0)
-    allowed = thresholds[mean_share <= WRONGLY_DECLINED_AT_MOST]
+    within = np.ones(len(thresholds), dtype=bool)
+    per_set = np.split(held_out, np.cumsum([len(o.answerable) for o in seen])[:-1])
+    pools: dict[str, tuple[float, list]] = {}  # bound name -> (bound, answerable questions' probabilities)
+    for o, p in zip(seen, per_set):
+        how = SOURCES.get(o.name, ("", "", "open"))[2]
+        pool = o.name if how == "open" else POOLED.get(o.name)  # each open corpus alone; the seed page's sets together
+        bound = WRONGLY_DECLINED_AT_MOST.get("open" if how == "open" else pool or "")
+        if bound is not None and o.answerable.any():
+            pools.setdefault(pool, (bound, []))[1].append(p[o.answerable])
+    if not pools:  # none of the named sets: every set as asked is bounded as an open corpus is
+        pools = {o.name: (WRONGLY_DECLINED_AT_MOST["open"], [p[o.answerable]]) for o, p in zip(seen, per_set)
+                 if o.answerable.any() and SOURCES.get(o.name, ("", "", "open"))[2] in ("open", "as is")}
+    for bound, parts in pools.values():
+        p = np.concatenate(parts)
+        within &= np.array([(p < t).mean() for t in thresholds]) <= bound
+    allowed = thresholds[within]
     return model, float(allowed.max() if len(allowed) else 0.0)
 
 
-def probabilities(model: Trees | Linear, outcome: Outcome) -> np.ndarray:
-    rows = np.nan_to_num(outcome.decline_rows, nan=0.0)
-    p = 1.0 / (1.0 + np.exp(-model.score(rows)))
-    p[np.isnan(outcome.decline_rows).any(axis=1)] = 0.0
+def _fit_probability(rows, good, weight, use, kind: str) -> Trees | Linear:
+    if kind == "linear":
+        from sklearn.linear_model import LogisticRegression
+
+        mean, scale = rows[use].mean(axis=0), rows[use].std(axis=0) + 1e-9
+        fitted = LogisticRegression(C=1.0, max_iter=5000).fit((rows[use] - mean) / scale, good[use],
+                                                               sample_weight=weight[use])
+        return Linear(mean, scale, fitted.coef_[0], float(fitted.intercept_[0]))
+    import lightgbm
+
+    fitted = lightgbm.LGBMClassifier(**DECLINE_PARAMS).fit(rows[use], good[use].astype(int), sample_weight=weight[use])
+    return Trees.from_lightgbm(fitted.booster_.dump_model())
+
+
+def _probability(model: Trees | Linear, rows: np.ndarray) -> np.ndarray:
+    p = 1.0 / (1.0 + np.exp(-model.score(np.nan_to_num(rows, nan=0.0))))
+    p[np.isnan(rows).any(axis=1)] = 0.0
     return p
+
+
+def probabilities(model: Trees | Linear, outcome: Outcome) -> np.ndarray:
+    return _probability(model, outcome.decline_rows)
 
 
 def figures(outcome: Outcome, decline: Trees | Linear, threshold: float) -> dict:
@@ -288,7 +312,7 @@ def run(root: Path, out: Path, kind: str = "trees", cache: Path | None = None, f
     about = {"trained on": list(sets), "ranker": kind, "params": TREE_PARAMS if kind == "trees" else "logistic C=1",
              "decline": decline_kind, "decline params": DECLINE_PARAMS if decline_kind == "trees" else "logistic C=1",
              "set balance": BALANCE,
-             "threshold rule": f"answerable wrongly declined <= {WRONGLY_DECLINED_AT_MOST} (mean over sets)",
+             "threshold rule": f"answerable wrongly declined within {WRONGLY_DECLINED_AT_MOST} (out of fold)",
              "held out (leave one set out)": held_out}
     model = Model(FEATURES, ranker, DECLINE_FEATURES, decline, round(threshold, 4), about)
     model.save(out)

@@ -51,3 +51,32 @@ def test_a_question_asked_without_its_article_is_unanswerable_unless_another_art
     collected = train.collect("t", articles, questions, progress=False)
     assert collected.answerable.tolist() == [False, True, True]
     assert not collected.labels[0].any() and collected.labels[1].any() and collected.labels[2].any()
+
+
+def _outcome(name: str, rng, n: int = 300) -> "train.Outcome":
+    """n questions, two thirds answerable; the decline row's first feature tells them apart, with noise."""
+    from bot.features import DECLINE_FEATURES
+
+    answerable = rng.random(n) < 2 / 3
+    rows = rng.normal(size=(n, len(DECLINE_FEATURES)))
+    rows[:, 0] += 2.0 * answerable
+    right = answerable & (rng.random(n) < 0.8)
+    return train.Outcome(name, rows, right, right | answerable, answerable)
+
+
+def test_declining_learns_whether_the_corpus_answers_and_keeps_answerable_declines_within_the_bounds(monkeypatch):
+    import numpy as np
+
+    monkeypatch.setattr(train, "SOURCES", {"w": ("w.jsonl.xz", None, "open"), "n": ("n.jsonl", "corpus", "as is")})
+    monkeypatch.setattr(train, "DECLINE_PARAMS", {**train.DECLINE_PARAMS, "n_estimators": 20})
+    seen = [_outcome("w", np.random.default_rng(1)), _outcome("n", np.random.default_rng(2))]
+    model, threshold = train.fit_decline(seen)
+    # the target is the question's answerability, not whether the ranker got it right
+    ranked_otherwise = [train.Outcome(o.name, o.decline_rows, ~o.right_at_1, o.right_at_3, o.answerable) for o in seen]
+    again, same = train.fit_decline(ranked_otherwise)
+    assert same == threshold and np.array_equal(again.score(seen[0].decline_rows), model.score(seen[0].decline_rows))
+    p = train.probabilities(model, seen[0])
+    assert (p[~seen[0].answerable] < threshold).mean() > (p[seen[0].answerable] < threshold).mean()
+    # a stricter bound never declines more
+    monkeypatch.setattr(train, "WRONGLY_DECLINED_AT_MOST", {"open": 0.01})
+    assert 0.0 <= train.fit_decline(seen)[1] <= threshold
