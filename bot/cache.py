@@ -245,15 +245,6 @@ def _read_segment(folder: Path, crc: str, vocabulary_size: int) -> Segment:
     return segment
 
 
-def _forget_segments(root: Path, keep: list[str]) -> None:
-    """Drop what this process remembers of root's segments other than keep (the commit's), so that the maps of
-    segments removed by a commit are released."""
-    kept = {str(root / name) for name in keep}
-    with _segments_lock:
-        for key in [k for k in _segments_seen if Path(k[0]).parent == root and k[0] not in kept]:
-            del _segments_seen[key]
-
-
 def _folder_signature(folder: Path) -> tuple | None:
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -401,7 +392,6 @@ class _Store:
             if meanwhile is not None:
                 meanwhile(user_words)
             opened = list(reading)
-        _forget_segments(self.root, [name for name, _ in body["segments"]])
         listed = [[f.name, f.digest] for s in opened for f in s.files]
         _expect(listed == body["files"], "files of the segments")
         return _Opened(body, terms, user_words, abbreviations, opened)
@@ -549,7 +539,6 @@ class _Store:
         }
         self._write_commit(body)
         self._prune(body)
-        _forget_segments(self.root, [name for name, _ in listed])
         return _knowledge(_Opened(body, terms, user_words, abbreviations, segments), tokenizer, vocabulary)
 
     def _write_unique(self, kind: str, value) -> list[str]:

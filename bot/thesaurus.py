@@ -35,23 +35,23 @@ def _equal_groups():
 @lru_cache(maxsize=1)
 def groups() -> dict[str, frozenset[int]]:
     """word -> the ids of the synonym groups it belongs to (read once, on first use)."""
-    found: dict[str, set[int]] = {}
-    for number, (_, words) in enumerate(_equal_groups(), start=1):
-        for word in words:
-            if len(word) > 1:
-                found.setdefault(word, set()).add(number)
-    return {word: frozenset(ids) for word, ids in found.items()}
+    return _by_word((number, words) for number, (_, words) in enumerate(_equal_groups(), start=1))
 
 
 @lru_cache(maxsize=1)
 def categories() -> dict[str, frozenset[str]]:
     """word -> the categories of its '=' groups (two letters: Cb places, Di countries and cities …)."""
-    found: dict[str, set[str]] = {}
-    for code, words in _equal_groups():
+    return _by_word(_equal_groups())
+
+
+def _by_word(labelled) -> dict:
+    """word -> the labels of the groups holding it, from (label, words) pairs; one-character words left out."""
+    found: dict = {}
+    for label, words in labelled:
         for word in words:
             if len(word) > 1:
-                found.setdefault(word, set()).add(code)
-    return {word: frozenset(codes) for word, codes in found.items()}
+                found.setdefault(word, set()).add(label)
+    return {word: frozenset(labels) for word, labels in found.items()}
 
 
 @lru_cache(maxsize=1)
