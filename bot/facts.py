@@ -232,11 +232,6 @@ def _is_numeral(run: str) -> bool:
     return _value_of(run, "strict") is not None
 
 
-def prepare() -> None:
-    """Import cn2an ahead of the first numeral (its import builds its tables: 0.25 s)."""
-    import cn2an  # noqa: F401
-
-
 def _value_of(numeral: str, mode: str = "smart") -> float | None:
     """cn2an's reading of a numeral in characters (None when it is none); cn2an is imported on first use (0.25 s)."""
     import cn2an
@@ -249,13 +244,12 @@ def _value_of(numeral: str, mode: str = "smart") -> float | None:
 
 def _common(word: str) -> bool:
     """A common word (one of the Cilin thesaurus: 文明, 荣誉, 高昂) is never a name, whatever jieba's tag says."""
-    return word in thesaurus.categories()
+    return thesaurus.known(word)
 
 
 def _placeless(word: str) -> bool:
     """A common word that names no place (深度, 嘉宾, 青春: jieba tags them ns); 中国, 北京 and 城镇 do."""
-    categories = thesaurus.categories().get(word)
-    return categories is not None and not categories & PLACE_CATEGORIES
+    return thesaurus.known(word) and not thesaurus.categories(word) & PLACE_CATEGORIES
 
 
 # ---------------------------------------------------------------- persons

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import functools
+import io
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable
 
 import jieba
-import jieba.posseg
 
 # jieba logs its dictionary loading at DEBUG/INFO on every start; readers do not need it.
 jieba.setLogLevel(60)
+
+# jieba.posseg reads jieba's whole dictionary again when imported, 350,000 lines for their part-of-speech tags (a
+# third of a second at every start). newsqa never uses its module-level tagger: a Tokenizer carries the tags in its
+# state (saved with the index), so the import is given an empty dictionary, and base_tags() reads the real one only
+# when a state is made afresh.
+if "jieba.posseg" not in sys.modules:
+    jieba.dt.get_dict_file = lambda: io.BytesIO()  # shadows the method for the import only
+    try:
+        import jieba.posseg
+    finally:
+        del jieba.dt.get_dict_file
+import jieba.posseg  # noqa: E402 (bound here when it was imported before)
 
 SENTENCE_END = "。!?;…"
 CLOSERS = "”’\")】》」』"
@@ -91,15 +105,16 @@ class Tokenizer:
         if state is None:
             state = dictionary_with(dict(self.user_words), previous.state() if previous is not None else None)
         self._state = state
-        self._jieba.FREQ, self._jieba.total, added, _ = state
+        self._jieba.FREQ, self._jieba.total, added, _, tags = state
         self._jieba.initialized = True
         self._posseg = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
-        tags = dict(jieba.posseg.dt.word_tag_tab)  # jieba's own tags (read when jieba.posseg is imported)
+        tags = dict(tags)  # jieba's own, the user words' on top
         tags.update((word, tag) for word, (_, _, tag) in added.items() if tag)
         self._posseg.tokenizer, self._posseg.word_tag_tab = self._jieba, tags
 
     def state(self) -> tuple:
-        """(prefix dictionary, total, {user word: (its frequency, jieba's own or None, its tag)}, prefixes added):
+        """(prefix dictionary, total, {user word: (its frequency, jieba's own or None, its tag)}, prefixes added,
+        jieba's own tags):
         Tokenizer(words, state) is this tokenizer again at once, and dictionary_with extends it."""
         return self._state
 
@@ -126,8 +141,10 @@ def dictionary_with(words: dict[str, str | None], previous: tuple | None = None)
     if previous is None:
         jieba.dt.check_initialized()
         freq, total, added, prefixes, base = dict(jieba.dt.FREQ), jieba.dt.total, {}, set(), jieba.dt
+        tags = base_tags()
     else:
         freq, total, added, prefixes, base = dict(previous[0]), previous[1], dict(previous[2]), set(previous[3]), None
+        tags = previous[4]
     new = sorted(w for w in words if w not in added)
     if new and base is None:  # jieba's own dictionary again: the user words as jieba had them, no prefix of ours
         base = jieba.Tokenizer()
@@ -152,7 +169,18 @@ def dictionary_with(words: dict[str, str | None], previous: tuple | None = None)
                 prefixes.add(word[:end])
     for word in [w for w in words.keys() & added.keys() if added[w][2] != words[w]]:  # a word's tag changed
         added[word] = (*added[word][:2], words[word])
-    return freq, total, added, sorted(prefixes)
+    return freq, total, added, sorted(prefixes), tags
+
+
+@functools.cache
+def base_tags() -> dict[str, str]:
+    """jieba's own part-of-speech tags (what jieba.posseg reads at import), keyed by the very strings of jieba's
+    prefix dictionary, so that a state saved with marshal holds each word once."""
+    jieba.dt.check_initialized()
+    reader = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+    reader.load_word_tag(jieba.dt.get_dict_file())
+    keys = {word: word for word in jieba.dt.FREQ}
+    return {keys.get(word, word): tag for word, tag in reader.word_tag_tab.items()}
 
 
 def is_content_word(word: str) -> bool:

@@ -147,6 +147,12 @@ def _flip_last_byte(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
+def _flip_last_byte_keeping_times(path: Path) -> None:
+    before = path.stat()
+    _flip_last_byte(path)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # the change time still moves
+
+
 def _zero(path: Path) -> None:
     path.write_bytes(bytes(path.stat().st_size))
 
@@ -164,6 +170,7 @@ DAMAGES = {
     "zeroed postings, same size": lambda seg, root: _zero(seg / "tf.npy"),
     "one flipped byte of text": lambda seg, root: _flip_last_byte(seg / "sentence_text.npy"),
     "one flipped byte of token ids": lambda seg, root: _flip_last_byte(seg / "token_ids.npy"),
+    "one flipped byte, file times put back": lambda seg, root: _flip_last_byte_keeping_times(seg / "docs.npy"),
     "reversed terms": lambda seg, root: _reverse_terms(root),
     "malformed segment description": lambda seg, root: (seg / "segment.json").write_text("{not json"),
     "malformed commit": lambda seg, root: (root / "commit.json").write_text("[1, 2"),
@@ -386,6 +393,22 @@ def test_a_reload_maps_only_the_segments_the_snapshot_it_replaces_does_not_hold(
     gc.collect()
     alive = [k for k, v in bot.cache._segments_seen.items() if v[2]() is not None]
     assert not [k for k in alive if Path(k[0]).parent == many / INDEX_DIR]
+
+
+def test_a_new_process_reads_the_checksums_only_of_files_changed_since_they_were_written(many, monkeypatch):
+    load_knowledge(many)
+    summed: list[str] = []
+    original = bot.segments.file_crc
+    monkeypatch.setattr(bot.segments, "file_crc", lambda path: summed.append(path.name) or original(path))
+    bot.cache._segments_seen.clear()  # what a new process remembers
+    knowledge = load_knowledge(many)
+    assert summed == [] and "10月5日至7日" in answer(knowledge, QUESTIONS[0]).sentence
+    segment = snapshots(many)[0]
+    shutil.copy2(segment / "tf.npy", copy := segment / "tf.copy")  # a copy keeps bytes and times, not the inode
+    os.replace(copy, segment / "tf.npy")
+    bot.cache._segments_seen.clear()
+    assert_as_built(load_knowledge(many), many)
+    assert summed == ["tf.npy"]
 
 
 def test_changing_or_removing_a_file_rewrites_only_its_segment(many, tokenized):

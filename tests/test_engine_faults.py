@@ -196,9 +196,9 @@ def test_console_survives_a_reload_that_fails_on_permissions(small_corpus, monke
 AS_UNPRIVILEGED = """
 import os, sys
 import jieba, numpy, scipy.sparse, tqdm  # everything the run imports, loaded while the interpreter is readable
-import bot.answer, bot.cache, bot.cli, bot.console, bot.engine, bot.ranker, bot.thesaurus
+import bot.answer, bot.cache, bot.cli, bot.console, bot.engine, bot.ranker, bot.text, bot.thesaurus
 jieba.initialize()
-bot.thesaurus.groups(), bot.thesaurus.categories(), bot.ranker.default_model()  # data files of installed packages
+bot.text.base_tags(), bot.thesaurus.known(""), bot.ranker.default_model()  # data files of installed packages
 import cn2an; cn2an.cn2an("一百", "smart")  # (and packages imported on first use) may be unreadable to nobody
 if os.geteuid() == 0:
     import pwd

@@ -94,3 +94,18 @@ def test_a_user_word_gets_the_frequency_jieba_suggests_against_its_own_dictionar
     assert tokenizer.words("湘音节开幕") == ["湘音节", "开幕"]
     assert ("湘音节", "nz") in tokenizer.tagged("湘音节开幕")
     assert Tokenizer().words("湘音节开幕") != ["湘音节", "开幕"]  # the word is learned, not jieba's
+
+
+def test_tags_are_jiebas_own_though_jieba_posseg_was_imported_without_reading_them():
+    import marshal
+
+    import jieba
+    import jieba.posseg
+
+    reference = jieba.posseg.POSTokenizer(jieba.Tokenizer())  # reads jieba's dictionary and its tags, as jieba does
+    sentence = "株洲市档案学会昨天在湖南株洲成立,张三出席;中国中车捐赠100万元。"
+    assert Tokenizer().tagged(sentence) == [(p.word, p.flag) for p in reference.lcut(sentence) if p.word.strip()]
+    tokenizer = Tokenizer({"轨博会": "nz"})
+    again = Tokenizer({"轨博会": "nz"}, state=marshal.loads(marshal.dumps(tokenizer.state())))  # as the index saves it
+    assert again.tagged(TEXT) == tokenizer.tagged(TEXT) and ("轨博会", "nz") in again.tagged(TEXT)
+    assert again.tagged("张三在株洲") == [("张三", "nr"), ("在", "p"), ("株洲", "ns")]
