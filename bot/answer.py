@@ -18,6 +18,7 @@ from .candidates import candidates
 from .features import columns, decline_columns, decline_row, features
 from .question import MAX_QUESTION_CHARS, analyze, refusal
 from .ranker import Model, default_model
+from .text import simplified
 
 __all__ = ["Answer", "Candidate", "MAX_QUESTION_CHARS", "answer"]
 CANDIDATES_KEPT = 3
@@ -98,7 +99,7 @@ def answer(knowledge, text: str, model: Model | None = None) -> Answer:
 def _candidate(knowledge, question, doc: int, score: float, probability: float | None) -> Candidate:
     sentence = knowledge.sentences[doc]
     article = knowledge.articles[sentence.article]
-    lowered = sentence.text.lower()
+    lowered = simplified(sentence.text).lower()
     anchors = [edge for t in question.terms for at in [lowered.find(t.text)] if at >= 0 for edge in (at, at + len(t.text))]
     span = facts.emphasis(sentence.text, knowledge.tagged_sentence(doc), question.kind, question.text, anchors)
     why = f"model score {score:.2f}" + (f", probability it answers {probability:.0%}" if probability is not None else "")

@@ -14,6 +14,7 @@ import numpy as np
 from . import facts, thesaurus
 from .candidates import Candidates, RETRIEVED
 from .question import KINDS, Question
+from .text import simplified
 
 TYPED_KINDS = ("time", "duration", "frequency", "number", "person", "place", "organization", "reason", "benefit")
 FAR = 100  # characters: "no such span near the question's words"
@@ -83,14 +84,14 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
     sentences = knowledge.sentences
     for row, doc in enumerate(found.docs.tolist()):
         sentence = sentences[doc]
-        text = sentence.text.lower()
+        text = simplified(sentence.text).lower()
         tokens = set(knowledge.sentence_tokens[doc])
         if sentence.article not in articles:
             articles[sentence.article] = _article(knowledge, sentence.article, doc)
         title, article_tokens, size = articles[sentence.article]
         neighbours = [j for j in (doc - 1, doc + 1) if 0 <= j < len(sentences) and sentences[j].article == sentence.article]
         context = set(tokens).union(*(knowledge.sentence_tokens[j] for j in neighbours))
-        context_text = text + "".join(sentences[j].text.lower() for j in neighbours) + title
+        context_text = text + "".join(simplified(sentences[j].text).lower() for j in neighbours) + title
         f = rows[row]
         w_sentence = w_context = w_article = w_title = w_synonym = 0.0
         n_sentence = n_article = 0
@@ -155,7 +156,7 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
         f[kind_column] = 1.0
         for column, j in ((INDEX["w_previous"], doc - 1), (INDEX["w_next"], doc + 1)):
             if j in neighbours:
-                f[column] = _share(terms, set(knowledge.sentence_tokens[j]), sentences[j].text.lower()) / total
+                f[column] = _share(terms, set(knowledge.sentence_tokens[j]), simplified(sentences[j].text).lower()) / total
         f[INDEX["pronoun_first"]] = _PRONOUN_RE.match(text) is not None
         pivot_at = [at for at in (text.find(p) for p in pivots) if at >= 0]
         f[INDEX["pivot_here"]] = len(pivot_at) / len(pivots) if pivots else -1
@@ -205,7 +206,7 @@ def _typed(f: np.ndarray, knowledge, doc: int, sentence: str, question: Question
         f[INDEX["asked_before"]] = any(s.end <= min(anchors) for s in asked)
     else:
         f[INDEX["asked_distance"]] = FAR
-    f[INDEX["asked_outside_question"]] = sum(s.text not in question.text for s in asked) / len(asked)
+    f[INDEX["asked_outside_question"]] = sum(simplified(s.text) not in question.text for s in asked) / len(asked)
     if pivot_at:
         f[INDEX["pivot_distance"]] = min(FAR, min(min(abs(s.start - a), abs(s.end - a)) for s in asked for a in pivot_at))
 
@@ -219,7 +220,7 @@ def _article(knowledge, article: int, doc: int) -> tuple[str, set[str], int]:
     tokens: set[str] = set()
     for j in span:
         tokens.update(knowledge.sentence_tokens[j])
-    return f"{record.title} {record.kicker}".lower(), tokens, len(span)
+    return simplified(f"{record.title} {record.kicker}").lower(), tokens, len(span)
 
 
 # The decline model sees the best candidate's evidence and how far it stands above the rest.

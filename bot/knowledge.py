@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from .corpus import Article
 from .retrieval import Index, smooth_idf
-from .text import Tokenizer, split_sentences
+from .text import Tokenizer, simplified, split_sentences
 
 # "(以下简称“轨博会”)", "(简称“湖南意华”)": the paper defines its own abbreviations.
 ABBREVIATION_RE = re.compile(r"([\u4e00-\u9fff\w·]{2,40}?)\((?:以下)?简称“([^”]{2,12})”\)")
@@ -82,7 +82,7 @@ def learn_file_vocabulary(articles: Iterable[Article]) -> dict:
     tagged: dict[str, str] = {}
     abbreviations: dict[str, str] = {}
     for article in articles:
-        for text in (article.title, article.text):
+        for text in (simplified(article.title), simplified(article.text)):  # as the tokenizer reads them
             quoted.update(dict.fromkeys(QUOTED_TERM_RE.findall(text)))
             for name in TITLED_NAME_RE.findall(text):
                 tagged[name] = "nr"

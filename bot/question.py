@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import CJK_RE, is_content_word, normalize
+from .text import CJK_RE, is_content_word, normalize, simplified
 
 MAX_QUESTION_CHARS = 500
 
@@ -105,7 +105,7 @@ def refusal(text: str) -> str:
 
 def analyze(text: str, tokenizer, weight) -> Question:
     """The question's kind and its evidence words; weight(word) gives a word's rarity in the corpus."""
-    cleaned = strip_padding(text)
+    cleaned = simplified(strip_padding(text))  # one script for the patterns and the words (為什麼 → 为什么)
     kind, asking = question_kind(cleaned)
     spans = [m.span() for _, pattern in KIND_PATTERNS for m in pattern.finditer(cleaned)]
     terms: dict[str, Term] = {}

@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Iterable
 
 import jieba
+import opencc
 
 # jieba logs its dictionary loading at DEBUG/INFO on every start; readers do not need it.
 jieba.setLogLevel(60)
@@ -42,6 +43,18 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", _ANSI_RE.sub("", text))
     text = _CONTROL_RE.sub("", text)
     return _SPACE_RE.sub(" ", text).strip()
+
+
+_TO_SIMPLIFIED = opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """Traditional characters as simplified ones (OpenCC t2s: 臉書 → 脸书, 國慶節 → 国庆节), the form every comparison
+    of words uses: a question typed in one script finds a page printed in the other (Hong Kong and Taiwan papers,
+    pages from before 1956). Simplified text is left as it is. Positions stay those of the text: a conversion that
+    would change the length (none in OpenCC's tables for Chinese characters) is not made."""
+    converted = _TO_SIMPLIFIED.convert(text)
+    return converted if len(converted) == len(text) else text
 
 
 def squash(text: str) -> str:
@@ -119,8 +132,8 @@ class Tokenizer:
         return self._state
 
     def words(self, text: str) -> list[str]:
-        """All jieba words of normalised text, lower-cased, white space dropped."""
-        return [w.lower() for w in self._jieba.lcut(normalize(text), HMM=True) if w.strip()]
+        """All jieba words of normalised text in simplified characters, lower-cased, white space dropped."""
+        return [w.lower() for w in self._jieba.lcut(simplified(normalize(text)), HMM=True) if w.strip()]
 
     def tokens(self, text: str) -> list[str]:
         """Content tokens: words minus punctuation, question words and stop words."""
@@ -128,8 +141,15 @@ class Tokenizer:
 
     def tagged(self, text: str, hmm: bool = True) -> list[tuple[str, str]]:
         """(word, part-of-speech) pairs from jieba.posseg; hmm=False skips guessing unknown words (20 times faster:
-        names in the dictionary and the user words are still tagged)."""
-        return [(p.word, p.flag) for p in self._posseg.lcut(normalize(text), HMM=hmm) if p.word.strip()]
+        names in the dictionary and the user words are still tagged). Words are cut and tagged in simplified
+        characters and given back as the normalised text writes them."""
+        text = normalize(text)
+        pairs, position = [], 0
+        for pair in self._posseg.lcut(simplified(text), HMM=hmm):
+            word, position = text[position:position + len(pair.word)], position + len(pair.word)
+            if word.strip():
+                pairs.append((word, pair.flag))
+        return pairs
 
 
 def dictionary_with(words: dict[str, str | None], previous: tuple | None = None) -> tuple:

@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 
 from bot.answer import answer
+from bot.corpus import Article
 from bot.engine import Engine
 from bot.ranker import default_model
 from conftest import SMALL_ARTICLES
@@ -80,3 +81,19 @@ def test_seed_corpus_answers_and_declines(seed_engine):
     assert "12月8日至11日" in result.sentence and result.best.title == "2021 轨博会下周在株举行"
     assert result.best.fact == "12月8日至11日"
     assert seed_engine.ask("北京冬奥会什么时候开幕?").declined
+
+
+# A Hong Kong page printed in traditional characters, beside the simplified corpus (my own text, not a test page).
+TRADITIONAL = Article(id="hk-001", title="灣仔舉辦書展", byline="記者 陳大文", text=(
+    "第三十屆香港書展昨日在灣仔會議展覽中心開幕,為期七天。\n"
+    "主辦機構表示,今年書展共有六百八十家參展商,預計吸引一百萬人次入場。\n"
+    "書展期間將舉行三百場文化講座。"))
+
+
+def test_traditional_and_simplified_characters_answer_one_another():
+    engine = Engine.from_articles([*SMALL_ARTICLES, TRADITIONAL])
+    simple = engine.ask("香港书展有多少家参展商?")  # a simplified question of a traditional page
+    assert simple.sentence == "主辦機構表示,今年書展共有六百八十家參展商,預計吸引一百萬人次入場。"  # shown as printed
+    assert not simple.declined and simple.best.title == "灣仔舉辦書展"
+    assert "灣仔會議展覽中心" in engine.ask("書展在哪裡開幕?").sentence  # and a traditional one
+    assert "10月5日至7日" in engine.ask("湘音節什麼時候開幕?").sentence  # of a simplified page

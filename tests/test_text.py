@@ -109,3 +109,15 @@ def test_tags_are_jiebas_own_though_jieba_posseg_was_imported_without_reading_th
     again = Tokenizer({"轨博会": "nz"}, state=marshal.loads(marshal.dumps(tokenizer.state())))  # as the index saves it
     assert again.tagged(TEXT) == tokenizer.tagged(TEXT) and ("轨博会", "nz") in again.tagged(TEXT)
     assert again.tagged("张三在株洲") == [("张三", "nr"), ("在", "p"), ("株洲", "ns")]
+
+
+def test_traditional_characters_are_cut_as_simplified_ones_and_tagged_as_written():
+    from bot.text import simplified
+
+    assert simplified("洪秀柱近日在「臉書」表示,颱風造成300多萬戶停電") == "洪秀柱近日在「脸书」表示,台风造成300多万户停电"
+    assert simplified("株洲市档案学会昨天成立。") == "株洲市档案学会昨天成立。"  # simplified text as it is
+    tokenizer = Tokenizer()
+    assert tokenizer.words("國慶節籌備委員會") == tokenizer.words("国庆节筹备委员会")
+    tagged = tokenizer.tagged("國務院總理 周恩來 在北京")
+    assert "".join(word for word, _ in tagged) == "國務院總理周恩來在北京"  # the words as the page prints them
+    assert ("北京", "ns") in tagged and ("國務院", "nt") in tagged
