@@ -8,12 +8,13 @@ Pure functions over an immutable knowledge snapshot: `answer(knowledge, text) ->
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import facts, thesaurus
+from . import bylines, facts, thesaurus
 from .candidates import candidates
 from .features import columns, decline_columns, decline_row, features
 from .question import MAX_QUESTION_CHARS, analyze, refusal
@@ -89,11 +90,26 @@ def answer(knowledge, text: str, model: Model | None = None) -> Answer:
     order = np.argsort(-scores, kind="stable")[:CANDIDATES_KEPT]
     kept = tuple(_candidate(knowledge, question, int(found.docs[i]), float(scores[i]), probability if n == 0 else None)
                  for n, i in enumerate(order))
+    by_writer = _by_writer(knowledge, question, kept[0])
+    if by_writer is not None:
+        return Answer(question=text, kind=question.kind, candidates=(by_writer, *kept[1:]), declined=False,
+                      reason=by_writer.why, probability=probability)
     if probability < model.threshold:
         reason = f"the model gives the best sentence a {probability:.0%} chance of answering (below {model.threshold:.0%})"
         return Answer(question=text, kind=question.kind, reason=reason, rejected=kept, probability=probability)
     return Answer(question=text, kind=question.kind, candidates=kept, declined=False, reason=kept[0].why,
                   probability=probability)
+
+
+def _by_writer(knowledge, question, best: Candidate) -> Candidate | None:
+    """The best article's byline as the answer when the question asks who wrote that article (bot/bylines.py)."""
+    if not bylines.asks_author(question.text):
+        return None
+    article = knowledge.articles[best.article]
+    if not article.byline or not bylines.topic_in([t.text for t in question.terms], article.title, article.text):
+        return None
+    return dataclasses.replace(best, sentence=article.byline, fact=bylines.writer(article.byline),
+                               why=f"the byline of the article the question names ({best.why})")
 
 
 def _candidate(knowledge, question, doc: int, score: float, probability: float | None) -> Candidate:
