@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from . import thesaurus
 from .knowledge import TITLED_NAME_RE
+from .text import simplified
 
 KINDS = ("time", "frequency", "duration", "number", "person", "place", "organization", "reason", "benefit", "manner",
          "other")
@@ -165,7 +166,11 @@ def spans(sentence: str, tagged: list[tuple[str, str]]) -> list[Span]:
     """Every typed fact of the sentence, each kind found on its own (spans of different kinds may overlap).
 
     tagged: jieba.posseg's (word, flag) pairs for the sentence (bot.text.Tokenizer.tagged). Should its words not follow
-    the sentence's text (the tagger normalises: full-width letters), names are not looked for."""
+    the sentence's text (the tagger normalises: full-width letters), names are not looked for. Facts are found in the
+    sentence's simplified characters (300多萬戶 as 300多万户, 陳大文 as 陈大文): positions are the sentence's own, texts
+    the simplified ones."""
+    sentence = simplified(sentence)
+    tagged = [(simplified(word), flag) for word, flag in tagged]
     tokens = _aligned(sentence, tagged)
     ends = {end for _, end, _, _ in tokens} if tokens is not None else None
     found: list[Span] = []
@@ -502,6 +507,7 @@ def emphasis(sentence: str, tagged: list[tuple[str, str]], kind: str, question: 
     questions, whose answers have no shape to find."""
     if kind not in ANSWERED_BY:
         return None
+    printed, sentence = sentence, simplified(sentence)  # found in simplified characters, cut from the printed text
     found = spans(sentence, tagged)
     candidates = of_kind(found, kind, question)
     if not candidates:
@@ -526,7 +532,7 @@ def emphasis(sentence: str, tagged: list[tuple[str, str]], kind: str, question: 
         start, end = _joined(sentence, [s for s in found if s.kind == best.kind], start, end, JOINED_KINDS[best.kind])
     if PLURAL.search(question) and best.kind in ("person", "place", "organization"):
         start, end = _listed(sentence, [s for s in found if s.kind == best.kind], start, end)
-    return Span(start, end, sentence[start:end], best.kind)
+    return Span(start, end, printed[start:end], best.kind)
 
 
 def _joined(sentence: str, same: list[Span], start: int, end: int, joiners: str) -> tuple[int, int]:

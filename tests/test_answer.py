@@ -94,6 +94,7 @@ def test_traditional_and_simplified_characters_answer_one_another():
     engine = Engine.from_articles([*SMALL_ARTICLES, TRADITIONAL])
     simple = engine.ask("香港书展有多少家参展商?")  # a simplified question of a traditional page
     assert simple.sentence == "主辦機構表示,今年書展共有六百八十家參展商,預計吸引一百萬人次入場。"  # shown as printed
-    assert not simple.declined and simple.best.title == "灣仔舉辦書展"
+    assert not simple.declined and simple.best.title == "灣仔舉辦書展" and simple.best.fact == "六百八十家"
+    assert engine.ask("书展预计吸引多少人次?").best.fact == "一百萬人次"  # the fact found as 万, bold as printed
     assert "灣仔會議展覽中心" in engine.ask("書展在哪裡開幕?").sentence  # and a traditional one
     assert "10月5日至7日" in engine.ask("湘音節什麼時候開幕?").sentence  # of a simplified page
