@@ -13,11 +13,11 @@ from .files import describe
 from .settings import Settings, SettingsError
 
 
-def _engine(args, settings: Settings):
+def _engine(args, settings: Settings, model=None):
     from .engine import Engine
 
     corpus = Path(args.corpus) if getattr(args, "corpus", None) else settings.corpus_dir
-    return Engine.from_corpus(corpus, settings.seeds_for(corpus))
+    return Engine.from_corpus(corpus, settings.seeds_for(corpus), model)
 
 
 def cmd_build(args, settings: Settings) -> int:
@@ -90,6 +90,15 @@ def cmd_eval(args, settings: Settings) -> int:
         print("newsqa eval: a qa-data file is its own corpus; --corpus does not apply", file=sys.stderr)
         return 2
     questions = questions[:args.limit] if args.limit else questions
+    model = None
+    if args.model:
+        from .ranker import ModelError, load
+
+        try:
+            model = load(Path(args.model))
+        except ModelError as exc:
+            print(f"newsqa eval: {exc}", file=sys.stderr)
+            return 2
     if args.baseline:
         from .baseline import Baseline
 
@@ -99,9 +108,9 @@ def cmd_eval(args, settings: Settings) -> int:
     elif articles is not None:
         from .engine import Engine
 
-        ask = Engine.from_articles(articles).ask
+        ask = Engine.from_articles(articles, model).ask
     else:
-        ask = _engine(args, settings).ask
+        ask = _engine(args, settings, model).ask
     report = evaluate(questions, ask, progress=len(questions) > 200)
     if not args.quiet:
         for miss in report.misses:
@@ -180,6 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--feedback", action="store_true", help="FILE is a feedback log: score its corrected 👎")
     evaluate.add_argument("--corpus", help="corpus folder (default corpus/ or NEWSQA_CORPUS)")
     evaluate.add_argument("--limit", type=_positive, metavar="N", help="score the first N questions only")
+    evaluate.add_argument("--model", metavar="FILE", help="answer with this model file (newsqa train --out) instead of "
+                          "the shipped one: scores a model trained without the set")
     evaluate.set_defaults(func=cmd_eval)
 
     telegram = sub.add_parser("telegram", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .answer import Answer, answer
+from .ranker import Model
 from .archive import place_in_time
 from .cache import load_knowledge, on_background_commit
 from .corpus import Article, CorpusError, build_corpus, load_corpus
@@ -32,8 +33,10 @@ class ReloadReport:
 class Engine:
     """ask() reads whichever snapshot is current; reload() builds a new one aside and swaps it in one assignment."""
 
-    def __init__(self, knowledge: Knowledge, corpus_dir: Path | None = None, seeds_dir: Path | None = None):
+    def __init__(self, knowledge: Knowledge, corpus_dir: Path | None = None, seeds_dir: Path | None = None,
+                 model: Model | None = None):
         self.knowledge = knowledge
+        self.model = model  # the answer model (None: the shipped one); `newsqa eval --model` scores another
         self.corpus_dir = corpus_dir
         self.seeds_dir = seeds_dir
         self.builds = 0  # reload builds run: coalescing shows here
@@ -44,19 +47,19 @@ class Engine:
             on_background_commit(corpus_dir, self.request_reload)  # a reload then only opens the new commit
 
     @classmethod
-    def from_corpus(cls, corpus_dir: Path, seeds_dir: Path | None = None) -> "Engine":
+    def from_corpus(cls, corpus_dir: Path, seeds_dir: Path | None = None, model: Model | None = None) -> "Engine":
         """The engine over corpus_dir, from its saved index when the files are unchanged (see bot/cache.py)."""
         remove_stale_temporaries(corpus_dir)
         knowledge, _, _ = _load(corpus_dir, seeds_dir)
-        return cls(knowledge, corpus_dir, seeds_dir)
+        return cls(knowledge, corpus_dir, seeds_dir, model)
 
     @classmethod
-    def from_articles(cls, articles: list[Article]) -> "Engine":
-        return cls(build_knowledge(articles))
+    def from_articles(cls, articles: list[Article], model: Model | None = None) -> "Engine":
+        return cls(build_knowledge(articles), model=model)
 
     def ask(self, question: str) -> Answer:
         knowledge = self.knowledge  # one snapshot for the whole question, even if a reload swaps it meanwhile
-        return place_in_time(knowledge, question, lambda text: answer(knowledge, text))
+        return place_in_time(knowledge, question, lambda text: answer(knowledge, text, self.model))
 
     def reload(self) -> ReloadReport:
         """Re-read the corpus (and seeds not yet built); on CorpusError the current snapshot stays in place."""

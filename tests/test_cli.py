@@ -275,3 +275,19 @@ def test_eval_feedback_scores_the_corrected_thumbs_down_of_a_feedback_log(tmp_pa
     log.path.write_text(log.path.read_text(encoding="utf-8").replace('"expected"', '"note"'), encoding="utf-8")
     assert main(["eval", "--feedback", str(log.path)]) == 2
     assert "holds no corrected 👎" in capsys.readouterr().err
+
+
+def test_eval_with_another_model_file_answers_with_it(elsewhere, tmp_path, capsys):
+    from bot.ranker import MODEL_PATH
+
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    data["threshold"] = 1.01  # a model that doubts everything: every question declined
+    doubting = tmp_path / "doubting.json"
+    doubting.write_text(json.dumps(data), encoding="utf-8")
+    qa = str(_qa_file(tmp_path / "tiny.jsonl"))
+    assert main(["eval", qa, "--quiet", "--model", str(doubting)]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert (figures["unanswerable declined"], figures["answerable wrongly declined"]) == ("3/3", "3/3")
+    (tmp_path / "broken.json").write_text("{", encoding="utf-8")
+    assert main(["eval", qa, "--model", str(tmp_path / "broken.json")]) == 2
+    assert capsys.readouterr().err.startswith(f"newsqa eval: {tmp_path / 'broken.json'}: not a usable newsqa model")
