@@ -53,7 +53,10 @@ def simplified(text: str) -> str:
     of words uses: a question typed in one script finds a page printed in the other (Hong Kong and Taiwan papers,
     pages from before 1956). Simplified text is left as it is. Positions stay those of the text: a conversion that
     would change the length (none in OpenCC's tables for Chinese characters) is not made."""
-    converted = _TO_SIMPLIFIED.convert(text)
+    try:
+        converted = _TO_SIMPLIFIED.convert(text)
+    except UnicodeEncodeError:  # a lone surrogate (not text; OpenCC takes UTF-8): compared as it is
+        return text
     return converted if len(converted) == len(text) else text
 
 
