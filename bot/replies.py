@@ -26,7 +26,8 @@ def source_line(candidate: Candidate) -> str:
     continued = f"(接{page_label(candidate.continues)})" if candidate.continues else ""
     where = " ".join(p for p in (candidate.paper, date_label(candidate.date) if candidate.date else "",
                                  page_label(candidate.page)) if p)
-    byline = f"（{candidate.byline}）" if candidate.byline else ""
+    said = candidate.byline and candidate.sentence != candidate.byline  # not again when the byline is the answer
+    byline = f"（{candidate.byline}）" if said else ""
     return f"——《{candidate.title}》{continued}" + (f" {where}" if where else "") + byline
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from bot.bylines import asks_author, writer
 from bot.engine import Engine
+from bot.replies import source_line
 from conftest import SMALL_ARTICLES
 
 
@@ -38,6 +39,7 @@ def test_the_byline_answers_who_wrote_the_article(engine):
     result = engine.ask("城东新建学校那篇报道是哪位记者写的?")
     assert not result.declined and result.sentence == "记者/李四" and result.best.fact == "李四"
     assert result.best.title == "城东新建三所学校"
+    assert source_line(result.best) == "——《城东新建三所学校》"  # the byline is the answer: not repeated under it
 
 
 def test_a_writer_question_about_an_article_the_corpus_lacks_gets_no_byline(engine):
