@@ -3,7 +3,7 @@ postings), is written once under its own name with a checksum per array, and is 
 
 A segment's postings follow the passage design of bot/knowledge.py (passage_documents: a sentence's tokens twice,
 its headline, its neighbours in the same article), computed here from token ids in a few array operations;
-tests/test_segments.py checks that both give the same documents.
+tests/test_cache.py (assert_as_built) checks that both serve the same search.
 """
 
 from __future__ import annotations
