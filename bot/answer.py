@@ -1,7 +1,8 @@
 """Answering one question, as a pipeline a reader can follow module by module:
 
 question analysis (bot/question.py) → candidates from BM25 (bot/candidates.py) → features (bot/features.py) →
-model score and the decline decision (bot/ranker.py, a trained data file) → the fact span to bold (bot/facts.py).
+model score and the decline decision (bot/ranker.py, a trained data file) → the fact span to bold (bot/facts.py);
+a question asking who wrote the article is answered by that article's byline (bot/bylines.py).
 
 Pure functions over an immutable knowledge snapshot: `answer(knowledge, text) -> Answer`.
 """

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .answer import Answer, answer
-from .ranker import Model
 from .archive import place_in_time
 from .cache import load_knowledge, on_background_commit
 from .corpus import Article, CorpusError, build_corpus, load_corpus
 from .files import describe, remove_stale_temporaries
 from .knowledge import Knowledge, build_knowledge
 from .listing import Skipped, scan
+from .ranker import Model
 
 log = logging.getLogger(__name__)
 
