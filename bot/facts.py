@@ -169,9 +169,10 @@ def spans(sentence: str, tagged: list[tuple[str, str]]) -> list[Span]:
     the sentence's text (the tagger normalises: full-width letters), names are not looked for. Facts are found in the
     sentence's simplified characters (300多萬戶 as 300多万户, 陳大文 as 陈大文): positions are the sentence's own, texts
     the simplified ones."""
-    sentence = simplified(sentence)
-    tagged = [(simplified(word), flag) for word, flag in tagged]
+    plain = simplified(sentence)  # same length: the words are the same stretches of it
     tokens = _aligned(sentence, tagged)
+    tokens = [(start, end, plain[start:end], flag) for start, end, _, flag in tokens] if tokens is not None else None
+    sentence = plain
     ends = {end for _, end, _, _ in tokens} if tokens is not None else None
     found: list[Span] = []
     for kind, pattern in PATTERNS.items():
@@ -507,8 +508,8 @@ def emphasis(sentence: str, tagged: list[tuple[str, str]], kind: str, question: 
     questions, whose answers have no shape to find."""
     if kind not in ANSWERED_BY:
         return None
-    printed, sentence = sentence, simplified(sentence)  # found in simplified characters, cut from the printed text
     found = spans(sentence, tagged)
+    printed, sentence = sentence, simplified(sentence)  # found in simplified characters, cut from the printed text
     candidates = of_kind(found, kind, question)
     if not candidates:
         return None
