@@ -14,6 +14,7 @@ import jieba
 
 from .files import atomic_write, describe
 from .listing import scan
+from .masthead import TEASER_RE, TEASERS_TITLE
 from .layout import (
     BYLINE_LINE_RE, DATELINE_RE, LEADING_BYLINE_RE, NAMES_LINE_RE, TRAILING_BYLINE_RE, breaks_a_word, dateline_parts, is_headline, page_items,
 )
@@ -151,6 +152,7 @@ CONTINUED_TO_RE = re.compile(r"\s*[(（]?\s*[◀▶◄►<>]*\s*(?:下转|转下
 # 图为…, ▲…, (张三 摄): a photo caption, kept apart from the article it sits in
 CAPTION_RE = re.compile(r"^(?:图为|圖為|上图|下图|左图|右图|上圖|下圖|图[:：]|圖[:：]|[▲△])|^.{4,60}(?:摄|攝|供图|供圖)\)?$")
 CAPTIONS_TITLE = "图片说明"
+COLUMN_MAX_CHARS = 8  # a short line over a longer headline is its column's name (营商环境优化年), not the headline
 # 编者按, 记者手记: labels of a part of an article, never its headline
 LABEL_RE = re.compile(r"^(?:编者按|編者按|编者的话|编后|编后语|记者手记|记者观察|短评|相关链接|链接|背景|小贴士|延伸阅读|内容)$")
 CREDIT_LINE_RE = re.compile(r"^[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4})*\s*\(\s*\d{4}[.\-/年]\d{1,2}[.\-/月]\d{1,2}日?\s*\)$")
@@ -168,6 +170,7 @@ class BuildReport:
     repeats_dropped: int = 0
     repeated_chars: int = 0
     continuation_pieces: int = 0
+    run_together: int = 0  # lines holding a masthead, teasers and a story run together
     stray_latin: list[str] = field(default_factory=list)
     pages: list[tuple[PageMeta, str]] = field(default_factory=list)  # each page's metadata and where it came from
     found: list[str] = field(default_factory=list)  # one line per article: headline, continuation, byline, size
@@ -185,6 +188,8 @@ class BuildReport:
             f"  repeated passages dropped: {self.repeats_dropped} ({self.repeated_chars} characters)",
             f"  continuation pieces kept as articles: {self.continuation_pieces}",
         ]
+        if self.run_together:
+            out.append(f"  masthead lines run together with teasers and a story, split: {self.run_together}")
         if self.stray_latin:
             out.append(f"  stray Latin words left in Chinese text: {', '.join(self.stray_latin)}")
         return out + [f"  - {line}" for line in self.found]
@@ -222,7 +227,11 @@ def _main_headline(lines: list[str]) -> int:
             score -= 3  # "株洲高新区:" introduces the line below it
         return score
 
-    return max(range(len(lines)), key=lambda i: (weight(lines[i]), len(lines[i]) > 8, i))
+    candidates = range(len(lines))
+    if len(lines) > 1 and len(lines[0]) <= COLUMN_MAX_CHARS and " " not in lines[0] and any(
+            len(line) > COLUMN_MAX_CHARS for line in lines[1:]):
+        candidates = range(1, len(lines))  # 我与晚报的故事 over 那些年,我的青春…: a column's name tops the stack
+    return max(candidates, key=lambda i: (weight(lines[i]), len(lines[i]) > COLUMN_MAX_CHARS, i))
 
 
 def _words(text: str) -> set[str]:
@@ -281,13 +290,14 @@ def parse_seed(raw: str, source: str, file_meta: tuple[PageMeta, str] = (PageMet
     counts: dict = {}
     items = page_items(raw, counts)
     report.lines_rejoined += counts.get("lines_rejoined", 0)
+    report.run_together = counts.get("run_together_lines", 0)
     blocks = [item for item in items if isinstance(item, str)]
     similarity = _Similarity(blocks)
     meta_at = _page_meta(items, file_meta, report)
     drafts: list[_Draft] = []
     current: _Draft | None = None
     following_jumps = False  # after a column jump, each block is placed by content, not by position
-    captions: dict[tuple[str, str], _Draft] = {}  # each page's photo captions, one article of their own
+    gathered: dict[tuple[str, str, str], _Draft] = {}  # each page's photo captions, and its teasers
     i = 0
     while i < len(blocks):
         block = blocks[i]
@@ -314,12 +324,16 @@ def parse_seed(raw: str, source: str, file_meta: tuple[PageMeta, str] = (PageMet
             if not block:
                 i += 1
                 continue
-        if CAPTION_RE.match(block) and not DATELINE_RE.match(block):
-            page_key = (meta_at[i].date, meta_at[i].page)
-            if page_key not in captions:
-                captions[page_key] = _Draft(headlines=[CAPTIONS_TITLE], meta=meta_at[i])
-                drafts.append(captions[page_key])
-            captions[page_key].paragraphs.append(block)  # the article around it runs on past the picture
+        teaser = TEASER_RE.match(block)
+        apart = (CAPTIONS_TITLE if CAPTION_RE.match(block) and not DATELINE_RE.match(block)
+                 else TEASERS_TITLE if teaser and is_headline(teaser["title"]) else "")
+        if apart:  # photo captions and teasers: one article of each a page; the article around them runs on
+            page_key = (apart, meta_at[i].date, meta_at[i].page)
+            if page_key not in gathered:
+                gathered[page_key] = _Draft(headlines=[apart], meta=meta_at[i])
+                drafts.append(gathered[page_key])
+            if block not in gathered[page_key].paragraphs:  # a teaser printed in the page's summary and on it
+                gathered[page_key].paragraphs.append(block)
             i += 1
             continue
         if byline := BYLINE_LINE_RE.match(block):

@@ -6,6 +6,7 @@ import re
 
 import jieba
 
+from .masthead import MARKER_RE, repeats_masthead, run_together
 from .pages import PageMeta, iso_date, parse_header
 from .text import CJK_RE, ends_sentence, join_broken, normalize
 
@@ -34,6 +35,7 @@ CATALOGUE_RE = re.compile(r"^(?P<key>[\u4e00-\u9fff]{2,6})\s*[:：]\s*(?P<value>
 RECORD_KEYS = {"标题": "title", "题名": "title", "颗粒名称": "title", "日期": "date", "出版日期": "date",
                "版次": "page", "版号": "page", "作者": "author", "责任者": "author", "内容出处": "paper", "报纸": "paper",
                "刊名": "paper", "摘要": "summary"}
+SOURCE_LABEL_RE = re.compile(r"^(?:知识出处|文献出处|知識出處)$")
 INDENT_RE = re.compile(r"^(?:\s{2,}|\u3000)")
 DUMP_MIN_CHARS = 200  # a line this long with spaces inside words is a whole page flattened (PDF text)
 SPACED_CJK_RE = re.compile(r"(?<=[\u4e00-\u9fff，、「」“”])\s+(?=[\u4e00-\u9fff，、「」“”])")
@@ -79,10 +81,41 @@ def page_items(raw: str, counts: dict) -> list[str | PageMeta]:
 
     lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     catalogue = _catalogue_lines(lines)
+    masthead, marker = "", ""  # the masthead seen so far; a teaser's 3版 waiting for its headline
+    source_next = False  # after 知识出处, the source's name
     for number, raw_line in enumerate(lines):
         line = normalize(raw_line)
         if not line:
             close()
+            continue
+        if marker and is_headline(line):
+            items.append(f"{marker}版 {line}")  # 3版 / 第十三届中部博览会…: a teaser on two lines
+            marker = ""
+            continue
+        marker = ""
+        if source_next and is_headline(line):
+            close()
+            items.append(line)  # the name of the paper or book the record comes from: the headline of what follows
+            source_next = False
+            continue
+        source_next = False
+        if SOURCE_LABEL_RE.match(line):
+            close()
+            items.append(PageMeta())  # a catalogue record's 知识出处: a new piece starts, about its source
+            source_next = True
+            continue
+        if glued := run_together(line):
+            close()
+            masthead += glued[0]
+            items.extend(glued[1])
+            counts["run_together_lines"] = counts.get("run_together_lines", 0) + 1
+            continue
+        if repeats_masthead(line, masthead) or re.fullmatch(r"\d{1,3}", line):
+            close()  # the masthead printed again, or a bare page number: page furniture
+            continue
+        if found := MARKER_RE.match(line):
+            close()
+            marker = found["page"]
             continue
         record = RECORD_RE.match(line) or (CATALOGUE_RE.match(line) if number in catalogue else None)
         if record:

@@ -28,11 +28,13 @@ EXPECTED = {
                                      ("潢川整治非法载客营运三轮车成效显著", "邬 盛", "", "2014-11-17", "")],
     "zhangzi-county-2023-issue1886-p2.txt": [("要闻简报", "", "", "", "2")],
     "dangdai-ribao-hangzhou-1951-09-26.txt": [("黑板报", "", "", "1951-09-26", ""),
-                                              ("《当代日报》的前身是《当代晚报》", "", "当代日报", "1951-09-26", "")],
-    "zhoushan-wanbao-2025-12-18-p02.txt": [("我与晚报的故事", "", "舟山晚报", "2025-12-18", "02")],
+                                              ("当代日报", "", "当代日报", "1951-09-26", "")],  # after 知识出处
+    "zhoushan-wanbao-2025-12-18-p02.txt": [  # the column's name 我与晚报的故事 tops the stack: a kicker
+        ("那些年,我的青春和晚报紧紧相连", "", "舟山晚报", "2025-12-18", "02")],
+    "loudi-guangbodianshibao-2024-06-06-p1.txt": [  # a flip-book summary line: masthead, teasers, lead story
+        ("本期导读", "", "娄底广播电视报", "2024-06-06", "1"),
+        ("汇聚青春正能量 无偿献血传爱心", "", "娄底广播电视报", "2024-06-06", "1")],
 }
-# Known wrong, kept visible: dangdai's second article is named by its first words (the page prints no headline for
-# it); zhoushan's main headline (那些年,我的青春和晚报紧紧相连) is taken for a deck under the column name.
 
 
 def _build(name: str):
@@ -50,7 +52,8 @@ def test_each_development_page_gives_its_articles_headlines_and_bylines(name):
 def test_no_page_header_or_record_field_is_left_in_the_text(name):
     articles, _ = _build(name)
     for article in articles:
-        for marker in ("星期", "第A", "【", "责任编辑", "版面设计", "阅读次数", "知识类型", "唯一号", "数字报纸"):
+        for marker in ("星期", "第A", "【", "责任编辑", "版面设计", "阅读次数", "知识类型", "唯一号", "数字报纸",
+                       "出版物号", "邮发代号", "主管", "人民号"):
             assert marker not in article.text and marker not in article.title, (article.title, marker)
 
 
@@ -155,3 +158,32 @@ def test_a_whole_issue_run_together_on_one_line_is_cut_into_its_articles():
     assert articles[0].text.startswith("昨天上午,株洲市档案学会成立。") and "轨博会" not in articles[0].text
     assert articles[1].paragraphs == ["12月8日至11日,2021中国国际轨道交通和装备制造产业博览会将在株洲举行。", "展会规模创新高",
                                       "本届轨博会展览面积4万平方米。"]
+
+
+def test_a_flip_book_summary_line_gives_the_teasers_apart_and_the_lead_story_under_its_headline():
+    articles, report = _build("loudi-guangbodianshibao-2024-06-06-p1.txt")
+    teasers, story = articles
+    # printed twice (in the summary line and as the page's own lines): listed once, in page order
+    assert teasers.paragraphs == ["3版 第十三届中部博览会娄底签约项目12个", "7版 娄底中院公布五起环境资源审判典型案例",
+                                  "9版 4家材料谷企业产品成首届湖南名品"]
+    assert story.text.startswith("6月4日,“为梦护航·爱在娄底”——2024娄底市第二十届爱心送考活动启动仪式举行。")
+    assert "视频号" not in story.text + story.kicker and "广播电视报" not in story.text
+
+
+def test_run_together_masthead_teasers_and_story_of_another_paper():
+    line = ("手机报 客户端江 城 晚 报国内统一连续出版物号:CN 42-0099 邮发代号:37-12第 5 期 总第900期 2023年3月2日 星期四"
+            " 江城日报社主办2版市民公园春季开放5版老城改造启动春风化雨润万家 春潮涌动暖人心3月1日,我市春季招聘会在会展中心举行,"
+            "200多家企业提供岗位5000余个。")
+    articles, _ = parse_seed(f"江城晚报 2023年3月2日 第1版\n{line}\n\n第1页\n\n江 城 晚 报\n\n2版\n\n市民公园春季开放\n\n12\n",
+                             "jiangcheng.txt")
+    assert [(a.title, a.date) for a in articles] == [("本期导读", "2023-03-02"), ("春风化雨润万家 春潮涌动暖人心", "2023-03-02")]
+    assert articles[0].paragraphs == ["2版 市民公园春季开放", "5版 老城改造启动"]
+    assert articles[1].text == "3月1日,我市春季招聘会在会展中心举行,200多家企业提供岗位5000余个。"
+
+
+def test_a_short_column_name_over_the_headline_is_not_the_headline():
+    page = "营商视窗\n\n我市“一网通办”再提速,百项事项掌上办\n\n本报讯(记者 李明)昨日,市政务服务中心宣布新增一百项掌上办事项。\n"
+    (article,), _ = parse_seed(page, "column.txt")
+    assert (article.title, article.kicker) == ("我市“一网通办”再提速,百项事项掌上办", "营商视窗")
+    (article,), _ = parse_seed(page.replace("营商视窗\n\n", ""), "plain.txt")
+    assert article.title == "我市“一网通办”再提速,百项事项掌上办"
