@@ -39,6 +39,8 @@ def run_together(line: str) -> tuple[str, list[str | PageMeta]] | None:
     if len(spans) < 3:
         return None
     start, end = spans[0][0], spans[-1][1]
+    if re.search(r"[,，。;；!?]", line[:end]):
+        return None  # 2021年12月1日,第5期培训班…主办: a sentence; a masthead has no clause punctuation
     if not re.search(r"[。!?]", line[end:]):
         return None  # a masthead line without a story after it: a page header, parse_header's job
     items: list[str | PageMeta] = []

@@ -187,3 +187,10 @@ def test_a_short_column_name_over_the_headline_is_not_the_headline():
     assert (article.title, article.kicker) == ("我市“一网通办”再提速,百项事项掌上办", "营商视窗")
     (article,), _ = parse_seed(page.replace("营商视窗\n\n", ""), "plain.txt")
     assert article.title == "我市“一网通办”再提速,百项事项掌上办"
+
+
+def test_a_sentence_opening_with_a_date_and_an_issue_is_not_a_masthead():
+    line = ("2021年12月1日,第5期青年干部培训班在市委党校开班,由市委组织部主办,为期一周。培训班邀请专家授课,内容涵盖"
+            "政策理论、基层治理和应急管理等方面,学员们表示收获很大,将把所学用到工作中去。")
+    (article,), _ = parse_seed(f"培训班开班\n{line}\n", "sentence.txt")
+    assert (article.title, article.text) == ("培训班开班", line)
