@@ -328,7 +328,8 @@ def parse_seed(raw: str, source: str, file_meta: tuple[PageMeta, str] = (PageMet
         apart = (CAPTIONS_TITLE if CAPTION_RE.match(block) and not DATELINE_RE.match(block)
                  else TEASERS_TITLE if teaser and is_headline(teaser["title"]) else "")
         if apart:  # photo captions and teasers: one article of each a page; the article around them runs on
-            page_key = (apart, meta_at[i].date, meta_at[i].page)
+            # captions belong to their page; teasers to the issue (a summary's and the page's own are one index)
+            page_key = (apart, meta_at[i].date, meta_at[i].page if apart == CAPTIONS_TITLE else "")
             if page_key not in gathered:
                 gathered[page_key] = _Draft(headlines=[apart], meta=meta_at[i])
                 drafts.append(gathered[page_key])
@@ -420,7 +421,8 @@ def parse_seed(raw: str, source: str, file_meta: tuple[PageMeta, str] = (PageMet
         if paper := paper_from_dateline(draft.dateline):
             dateline_paper.setdefault((draft.meta.date, draft.meta.page), paper)
     heads = {d.meta.page: d for d in drafts if d.continued_to and d.headlines}
-    for number, draft in enumerate(d for d in drafts if d.paragraphs):
+    printed = [d for d in drafts if d.paragraphs]
+    for number, draft in enumerate(d for d in printed if not _printed_again(d, printed, report)):
         _take_trailing_byline(draft)
         if draft.headlines:
             main = _main_headline(draft.headlines)
@@ -445,6 +447,23 @@ def parse_seed(raw: str, source: str, file_meta: tuple[PageMeta, str] = (PageMet
                      f"{o}; paper from datelines" if (m.date, m.page) in dateline_paper and not m.paper else o)
                     for m, o in report.pages]
     return articles, report
+
+
+def _printed_again(draft: _Draft, drafts: list[_Draft], report: BuildReport) -> bool:
+    """True when the draft's whole text is printed again in another article of the file (a page's summary cut off
+    with "..." before the page itself, a teaser index repeated): the fuller or earlier copy is kept."""
+    text = re.sub(r"(?:\.{3,}|…+)$", "", re.sub(r"\s+", "", "".join(draft.paragraphs)))
+    if len(text) < REPEAT_MIN_CHARS:
+        return False
+    for other in drafts:
+        if other is draft:
+            continue
+        other_text = re.sub(r"\s+", "", "".join(other.paragraphs))
+        if text in other_text and (len(other_text) > len(text) or drafts.index(other) < drafts.index(draft)):
+            report.repeats_dropped += 1
+            report.repeated_chars += len(text)
+            return True
+    return False
 
 
 def _same(text: str, draft: _Draft) -> bool:
@@ -495,7 +514,7 @@ def _untitled(draft: _Draft, heads: dict) -> str:
 
 def _page_meta(items: list, file_meta: tuple[PageMeta, str], report: BuildReport) -> list[PageMeta]:
     """The page metadata in force at each block. Headers before any text, or one after another, add up; a header
-    after text that names another date or page starts a new page; one that does not (作者:, 刊发日期:) adds to the
+    after text that names a date or page other than the one in force starts a new page; one that does not (作者:, 刊发日期:) adds to the
     page it is on."""
     base, origin = file_meta
     current, origins, at = base, [origin] if origin else [], []
@@ -512,7 +531,9 @@ def _page_meta(items: list, file_meta: tuple[PageMeta, str], report: BuildReport
             seen_text = True
             at.append(current)
             continue
-        new_page = seen_text and ((item.date and item.date != current.date) or (item.page and item.page != current.page))
+        # a header that only fills a blank (第1页 under a summary that gave the date alone) is the same page
+        new_page = seen_text and ((item.date and current.date and item.date != current.date)
+                                  or (item.page and current.page and item.page != current.page))
         if new_page:
             current, origins = item.over(base), ["page header"] + ([origin] if origin else [])
             opened = True

@@ -194,3 +194,14 @@ def test_a_sentence_opening_with_a_date_and_an_issue_is_not_a_masthead():
             "政策理论、基层治理和应急管理等方面,学员们表示收获很大,将把所学用到工作中去。")
     (article,), _ = parse_seed(f"培训班开班\n{line}\n", "sentence.txt")
     assert (article.title, article.text) == ("培训班开班", line)
+
+
+def test_a_summary_cut_off_with_dots_gives_way_to_the_page_that_prints_the_story_whole():
+    story = ("6月4日,第二十届爱心送考活动启动仪式举行。参与本次公益活动的各单位、出租车爱心司机再次为爱集结。"
+             "流动接送,即考生凭准考证随时免费乘坐贴有标志的出租车。今年共有500辆出租车参与。")
+    summary = ("人民号 百家号 江城电视报国内统一连续出版物号:CN 43-0043/07 邮发代号:41-124第 23 期 2024年6月6日 星期四"
+               f" 江城广播电视台主办3版签约项目12个汇聚青春正能量 无偿献血传爱心{story[:60]}...")
+    page = f"{summary}\n第1页\n\n3版\n\n签约项目12个\n\n汇聚青春正能量 无偿献血传爱心\n\n{story}\n"
+    articles, report = parse_seed(page, "jiangcheng-2024-06-06-p1.txt")
+    assert [(a.title, a.text) for a in articles] == [("本期导读", "3版 签约项目12个"), ("汇聚青春正能量 无偿献血传爱心", story)]
+    assert report.repeats_dropped == 1
