@@ -514,8 +514,8 @@ def _untitled(draft: _Draft, heads: dict) -> str:
 
 def _page_meta(items: list, file_meta: tuple[PageMeta, str], report: BuildReport) -> list[PageMeta]:
     """The page metadata in force at each block. Headers before any text, or one after another, add up; a header
-    after text that names a date or page other than the one in force starts a new page; one that does not (作者:, 刊发日期:) adds to the
-    page it is on."""
+    after text that names a date or page other than the one in force starts a new page; one that does not (作者:,
+    刊发日期:, or a page number where none was known) adds to the page it is on."""
     base, origin = file_meta
     current, origins, at = base, [origin] if origin else [], []
     seen_text = False

@@ -3,7 +3,7 @@
 Digital-edition sites print a page twice: once as its parts one a line, and once as a summary where masthead,
 publishing details (出版物号, 期, 主办), teasers (3版 第十三届中部博览会…) and the lead story run together on one
 line with nothing between them. Both are turned into the same items: page metadata, teaser blocks
-(`3版 <headline>`, gathered by the builder into one 本期导读 article a page) and the lead story's headline and text.
+(`3版 <headline>`, gathered by the builder into one 本期导读 article an issue) and the lead story's headline and text.
 """
 
 from __future__ import annotations
