@@ -6,6 +6,8 @@ from .answer import Answer, Candidate
 from .dates import with_dates
 from .pages import date_label, page_label
 from .knowledge import ABBREVIATION_RE
+from .corpus import CAPTIONS_TITLE
+from .masthead import TEASERS_TITLE
 
 DECLINE = "抱歉，语料里没有找到能回答这个问题的句子。"
 DECLINE_HINT = "可以换个说法，或者问得更具体些，比如带上人名、地名或活动名称。"
@@ -77,6 +79,8 @@ def example_questions(articles) -> list[str]:
         subject = article.title.split()[0] if article.title.split() else ""
         if found and i == found[0]:
             continue  # the other example asks about another article
+        if article.title in (CAPTIONS_TITLE, TEASERS_TITLE):
+            continue  # a page's photo captions or teasers, gathered by the builder: no subject to ask about
         if 4 <= len(subject) <= 12 and not subject[0].isdigit() and not subject.startswith("◀"):
             examples.append(f"{subject}是怎么回事？")
         if len(examples) >= 2:

@@ -50,3 +50,10 @@ def test_example_questions_come_from_two_different_articles(seed_engine):
     first, second = example_questions(seed_engine.knowledge.articles)
     assert first == "轨博会什么时候举行？"
     assert "轨博会" not in second and second.endswith("是怎么回事？")
+
+
+def test_example_questions_never_ask_about_the_gathered_captions_or_teasers():
+    gathered = [Article(id=f"g-{n}", title=title, text="3版 第十三届中部博览会娄底签约项目12个")
+                for n, title in enumerate(("本期导读", "图片说明"))]
+    story = Article(id="s-1", title="爱心送考活动启动", text="6月4日,第二十届爱心送考活动启动仪式举行。")
+    assert example_questions(gathered + [story]) == ["爱心送考活动启动是怎么回事？"]
