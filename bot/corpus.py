@@ -422,7 +422,9 @@ def parse_seed(raw: str, source: str, file_meta: tuple[PageMeta, str] = (PageMet
             dateline_paper.setdefault((draft.meta.date, draft.meta.page), paper)
     heads = {d.meta.page: d for d in drafts if d.continued_to and d.headlines}
     printed = [d for d in drafts if d.paragraphs]
-    for number, draft in enumerate(d for d in printed if not _printed_again(d, printed, report)):
+    squashed = [re.sub(r"\s+", "", "".join(d.paragraphs)) for d in printed]
+    kept = [d for k, d in enumerate(printed) if not _printed_again(k, squashed, report)]
+    for number, draft in enumerate(kept):
         _take_trailing_byline(draft)
         if draft.headlines:
             main = _main_headline(draft.headlines)
@@ -449,17 +451,15 @@ def parse_seed(raw: str, source: str, file_meta: tuple[PageMeta, str] = (PageMet
     return articles, report
 
 
-def _printed_again(draft: _Draft, drafts: list[_Draft], report: BuildReport) -> bool:
-    """True when the draft's whole text is printed again in another article of the file (a page's summary cut off
-    with "..." before the page itself, a teaser index repeated): the fuller or earlier copy is kept."""
-    text = re.sub(r"(?:\.{3,}|…+)$", "", re.sub(r"\s+", "", "".join(draft.paragraphs)))
+def _printed_again(k: int, texts: list[str], report: BuildReport) -> bool:
+    """True when the k-th article's whole text (texts: each article's, white space removed) is printed again in another
+    article of the file (a page's summary cut off with "..." before the page itself, a teaser index repeated): the
+    fuller or earlier copy is kept."""
+    text = re.sub(r"(?:\.{3,}|…+)$", "", texts[k])
     if len(text) < REPEAT_MIN_CHARS:
         return False
-    for other in drafts:
-        if other is draft:
-            continue
-        other_text = re.sub(r"\s+", "", "".join(other.paragraphs))
-        if text in other_text and (len(other_text) > len(text) or drafts.index(other) < drafts.index(draft)):
+    for j, other in enumerate(texts):
+        if j != k and text in other and (len(other) > len(text) or j < k):
             report.repeats_dropped += 1
             report.repeated_chars += len(text)
             return True

@@ -82,16 +82,23 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
     # the words right next to the question phrase (成立 in 哪一年成立): the answer stands beside them
     pivots = _pivots(question)
     sentences = knowledge.sentences
+    plain: dict[int, str] = {}  # each sentence's text as compared (simplified, lower case), once per question
+
+    def compared(j: int) -> str:
+        if j not in plain:
+            plain[j] = simplified(sentences[j].text).lower()
+        return plain[j]
+
     for row, doc in enumerate(found.docs.tolist()):
         sentence = sentences[doc]
-        text = simplified(sentence.text).lower()
+        text = compared(doc)
         tokens = set(knowledge.sentence_tokens[doc])
         if sentence.article not in articles:
             articles[sentence.article] = _article(knowledge, sentence.article, doc)
         title, article_tokens, size = articles[sentence.article]
         neighbours = [j for j in (doc - 1, doc + 1) if 0 <= j < len(sentences) and sentences[j].article == sentence.article]
         context = set(tokens).union(*(knowledge.sentence_tokens[j] for j in neighbours))
-        context_text = text + "".join(simplified(sentences[j].text).lower() for j in neighbours) + title
+        context_text = text + "".join(compared(j) for j in neighbours) + title
         f = rows[row]
         w_sentence = w_context = w_article = w_title = w_synonym = 0.0
         n_sentence = n_article = 0
@@ -156,7 +163,7 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
         f[kind_column] = 1.0
         for column, j in ((INDEX["w_previous"], doc - 1), (INDEX["w_next"], doc + 1)):
             if j in neighbours:
-                f[column] = _share(terms, set(knowledge.sentence_tokens[j]), simplified(sentences[j].text).lower()) / total
+                f[column] = _share(terms, set(knowledge.sentence_tokens[j]), compared(j)) / total
         f[INDEX["pronoun_first"]] = _PRONOUN_RE.match(text) is not None
         pivot_at = [at for at in (text.find(p) for p in pivots) if at >= 0]
         f[INDEX["pivot_here"]] = len(pivot_at) / len(pivots) if pivots else -1

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .pages import HEADER_PIECES, PageMeta, iso_date
+from .pages import HEADER_PIECES, PUBLICATION_NUMBERS, PageMeta, iso_date
 
 TEASERS_TITLE = "本期导读"
 # 3版 第十三届中部博览会娄底签约项目12个: a teaser block, as page_items emits it
@@ -20,7 +20,7 @@ MARKER_RE = re.compile(r"^(?P<page>[A-Z]?\d{1,2})版$")  # 3版 on a line of its
 _INNER_MARKER_RE = re.compile(r"(?<![\d第期A-Za-z])(?P<page>[A-Z]?\d{1,2})版(?=[\u4e00-\u9fff\d])")
 # the publishing details of a masthead, found anywhere in a run-together line (no separators around them)
 _DETAILS = tuple(p for kind, p in HEADER_PIECES if kind in ("date", "issue", "weekday", "lunar")) + (
-    re.compile(r"国内统一连续出版物号\s*[:：]\s*CN\s*[\d\-/]+|邮发代号\s*[:：]\s*[\d\-]+"),
+    re.compile(PUBLICATION_NUMBERS),
     re.compile(r"[^\s,。:：]{2,30}?(?:主管|主办|出版)"),
 )
 _DETAILS_GAP = 40  # words between two publishing details, at most (a department's name)

@@ -19,6 +19,7 @@ DATE_PATTERNS = (
     re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
     re.compile(r"(?P<y>(?:19|20)\d{2})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})(?!\d)"),
 )
+PUBLICATION_NUMBERS = r"国内统一连续出版物号\s*[:：]\s*CN\s*[\d\-/]+|邮发代号\s*[:：]\s*[\d\-]+"  # a masthead's
 # The pieces a page header is made of; a line made only of these (or starting with two kinds of them) is a header.
 HEADER_PIECES = (
     ("date", DATE_PATTERNS[0]), ("date", DATE_PATTERNS[1]),
@@ -34,7 +35,7 @@ HEADER_PIECES = (
     ("chrome", re.compile(r"(?:刊发日期|发布日期|出版日期|日期)\s*[:：]")),
     ("chrome", re.compile(r"(?:责任编辑|責任編輯|版面设计|版面設計|美编|美編|校对|校對|编辑|編輯|阅读次数|"
                           r"点击数|浏览次数)\s*[:：]\s*(?:[^\s:：]*(?=\s|$)|(?=\S+[:：]))")),
-    ("chrome", re.compile(r"国内统一连续出版物号\s*[:：]\s*CN\s*[\d\-/]+|邮发代号\s*[:：]\s*[\d\-]+|数字报纸|数字报|电子版|编印")),
+    ("chrome", re.compile(rf"{PUBLICATION_NUMBERS}|数字报纸|数字报|电子版|编印")),
     ("chrome", re.compile(r"[^\s,。:：]{2,30}?(?:主管|主办)(?=\s|$)")),
 )
 SEPARATORS = re.compile(r"[\s/|*>·•()（）:：,-]+")
