@@ -28,6 +28,7 @@ FEATURES = (
     "numbers_sentence", "numbers_article", "unseen", "unseen_rarest",
     "w_previous", "w_next", "pronoun_first", "pivot_here", "pivot_distance",
     *(f"{name}_behind" for name in ("w_sentence", "w_context", "char2", "lcs", "bm25", "asked_distance")),
+    "rare_missing_context", "rare_missing_article", "rare_unseen",
     "has_asked", "asked_count", "asked_distance", "asked_before", "asked_outside_question",
     *(f"kind_{k}" for k in KINDS),
     *(f"has_{k}" for k in TYPED_KINDS),
@@ -79,6 +80,10 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
     unseen = [t.weight for t in terms if not knowledge.sentence_df.get(t.text)]
     rows[:, INDEX["unseen"]] = sum(unseen) / total
     rows[:, INDEX["unseen_rarest"]] = max(unseen, default=0.0) / rarest
+    # how rare at large (not in this corpus) the words missing are: a name missing is telling, an everyday word less
+    rarity = {t.text: knowledge.tokenizer.rarity(t.text) for t in terms}
+    unseen_rarity = [rarity[t.text] for t in terms if not knowledge.sentence_df.get(t.text)]
+    rows[:, INDEX["rare_unseen"]] = max(unseen_rarity, default=0.0)
     # the words right next to the question phrase (成立 in 哪一年成立): the answer stands beside them
     pivots = _pivots(question)
     sentences = knowledge.sentences
@@ -102,7 +107,7 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
         f = rows[row]
         w_sentence = w_context = w_article = w_title = w_synonym = 0.0
         n_sentence = n_article = 0
-        missing_article = missing_context = 0.0
+        missing_article = missing_context = rare_article = rare_context = 0.0
         anchors = []
         for term in terms:
             word = term.text
@@ -117,8 +122,10 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
             n_article += anywhere
             if not anywhere:
                 missing_article = max(missing_article, term.weight)
+                rare_article = max(rare_article, rarity[word])
             if not near:
                 missing_context = max(missing_context, term.weight)
+                rare_context = max(rare_context, rarity[word])
             if here:
                 at = text.find(word)
                 if at >= 0:
@@ -137,6 +144,7 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
         f[12] = missing_article / rarest
         f[13] = missing_context / rarest
         f[14] = w_synonym / total
+        f[INDEX["rare_missing_context"]], f[INDEX["rare_missing_article"]] = rare_context, rare_article
         sentence_grams = {n: _grams(text, n) for n in (1, 2, 3)}
         f[15] = len(grams[1] & sentence_grams[1]) / max(len(grams[1]), 1)
         f[16] = len(grams[2] & sentence_grams[2]) / max(len(grams[2]), 1)
@@ -232,9 +240,10 @@ def _article(knowledge, article: int, doc: int) -> tuple[str, set[str], int]:
 
 # The decline model sees the best candidate's evidence and how far it stands above the rest.
 DECLINE_FROM_BEST = ("w_sentence", "w_context", "w_article", "w_title", "n_article", "missing_article", "missing_context",
-                     "unseen", "unseen_rarest", "terms", "asked_distance",
+                     "unseen", "unseen_rarest", "terms", "rare_missing_context", "rare_missing_article", "rare_unseen",
+                     "asked_distance",
                      "thesaurus", "char2", "char2_context", "lcs", "bm25_rel", "article_rel", "has_asked",
-                     "numbers_article", *(f"kind_{k}" for k in KINDS))
+                     "numbers_article", "pivot_here", "pivot_distance", *(f"kind_{k}" for k in KINDS))
 DECLINE_FEATURES = ("score", "margin", "share", "near", *DECLINE_FROM_BEST)
 
 

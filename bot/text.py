@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 import re
 import sys
 import unicodedata
@@ -122,6 +123,7 @@ class Tokenizer:
             state = dictionary_with(dict(self.user_words), previous.state() if previous is not None else None)
         self._state = state
         self._jieba.FREQ, self._jieba.total, added, _, tags = state
+        self._own_total = state[1] - sum(suggested for suggested, _, _ in added.values())  # jieba's own dictionary's
         self._jieba.initialized = True
         self._posseg = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
         tags = dict(tags)  # jieba's own, the user words' on top
@@ -133,6 +135,15 @@ class Tokenizer:
         jieba's own tags):
         Tokenizer(words, state) is this tokenizer again at once, and dictionary_with extends it."""
         return self._state
+
+    def rarity(self, word: str) -> float:
+        """How rare a word is in Chinese at large, 0 (everyday) to 1 (not in jieba's own dictionary): from the word
+        frequencies jieba ships, not from this corpus. A question word the paper lacks is telling when it is a name
+        (rare at large: the topic is not here) and much less so when it is an everyday word (体重, 季节, 校门 asked in
+        other words than the paper's)."""
+        added = self._state[2]
+        own = added[word][1] if word in added else self._state[0].get(word)
+        return min(1.0, math.log((self._own_total + 1) / ((own or 0) + 1)) / math.log(self._own_total + 1))
 
     def words(self, text: str) -> list[str]:
         """All jieba words of normalised text in simplified characters, lower-cased, white space dropped."""

@@ -81,3 +81,13 @@ def test_decline_row_describes_the_best_candidate(knowledge):
     assert row[DECLINE_FEATURES.index("score")] == scores.max()
     assert 0.0 < row[DECLINE_FEATURES.index("share")] <= 1.0
     assert row[DECLINE_FEATURES.index("w_sentence")] == rows[int(np.argmax(scores)), INDEX["w_sentence"]]
+
+
+def test_a_missing_name_weighs_more_than_a_missing_everyday_word(knowledge):
+    # the corpus knows neither 季节 nor 龙胆; the first is a reader's everyday word, the second a topic it lacks
+    _, _, everyday, _ = table(knowledge, "湘音节在什么季节举行?")
+    _, _, name, _ = table(knowledge, "湘音节的龙胆在哪里举行?")
+    assert everyday[:, INDEX["rare_unseen"]].max() < name[:, INDEX["rare_unseen"]].min()
+    assert everyday[:, INDEX["rare_missing_context"]].min() < name[:, INDEX["rare_missing_context"]].min()
+    held = row_of(*table(knowledge, "湘音节由哪个单位主办?")[2:], "长沙市文旅局主办")
+    assert held[INDEX["rare_missing_context"]] == 0.0 and held[INDEX["rare_missing_article"]] == 0.0

@@ -121,3 +121,13 @@ def test_traditional_characters_are_cut_as_simplified_ones_and_tagged_as_written
     tagged = tokenizer.tagged("國務院總理 周恩來 在北京")
     assert "".join(word for word, _ in tagged) == "國務院總理周恩來在北京"  # the words as the page prints them
     assert ("北京", "ns") in tagged and ("國務院", "nt") in tagged
+
+
+def test_rarity_is_jiebas_own_frequency_not_the_corpus():
+    # everyday words a reader uses for the paper's (季节, 校长) are common at large; a plant's name is rare; a word in
+    # no dictionary is rarest; a user word of the corpus is as rare as jieba alone would have it
+    plain, extended = Tokenizer(), Tokenizer(["季节性", "龙胆草"])
+    everyday, name, unknown = plain.rarity("季节"), plain.rarity("龙胆"), plain.rarity("狭叶艾纳")
+    assert 0.0 < everyday < name < unknown == 1.0
+    assert plain.rarity("校长") < name
+    assert extended.rarity("龙胆草") == plain.rarity("龙胆草") and extended.rarity("季节") == everyday
