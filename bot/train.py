@@ -1,8 +1,9 @@
 """`newsqa train`: fit the answer ranker and the decline model on the project's training sets, report held-out figures.
 
 Data (SOURCES; train/README.md): CMRC 2018 trial, DRCD dev and test (Wikipedia paragraphs, each scored as an open
-corpus with a seeded half of its paragraphs left out, as ../shared/qa-data/README.md describes), the seed page's dev
-questions and our two paraphrase sets over corpus/, and the questions about the development pages of other papers.
+corpus with a seeded half of its paragraphs left out, as ../shared/qa-data/README.md describes, and again with the
+other seed's half left out, for ranking only), the seed page's dev questions and our two paraphrase sets over corpus/,
+and the questions about the development pages of other papers.
 Figures are leave-one-set-out: each set is scored by a model fitted on the other sets.
 The shipped model is then fitted on all of them. Deterministic: fixed seeds, one thread.
 """
@@ -36,6 +37,9 @@ SOURCES = {
     "seed_paraphrase": ("eval/paraphrase.jsonl", "corpus", "as is"),
     "pages": ("eval/pages.jsonl", "tests/pages", "as is"),
     "cmrc_on_seed": ("train/cmrc2018_trial.jsonl.xz", "corpus", "other texts"),
+    "cmrc2018_trial_other_half": ("train/cmrc2018_trial.jsonl.xz", None, "open"),
+    "drcd_dev_other_half": ("train/drcd_dev.jsonl.xz", None, "open"),
+    "drcd_test_other_half": ("train/drcd_test.jsonl.xz", None, "open"),
     "seed_dev_without": ("train/seed_dev.jsonl", "corpus", "without its article"),
     "seed_heldout_without": ("eval/heldout.jsonl", "corpus", "without its article"),
     "seed_paraphrase_without": ("eval/paraphrase.jsonl", "corpus", "without its article"),
@@ -43,6 +47,11 @@ SOURCES = {
 }
 SETS = tuple(SOURCES)
 SEED = 0
+# The open sets once more with another seeded half of their paragraphs left out: each question is asked again among
+# other paragraphs, so the ranker sees its answer sentence against other candidates (CMRC ranked right first 0.763 →
+# 0.788 held out). Ranking only: in the decline fit they doubled the Wikipedia share of the questions and fewer
+# newspaper questions were declined (README).
+OTHER_HALVES = {"cmrc2018_trial_other_half": 1, "drcd_dev_other_half": 1, "drcd_test_other_half": 1}
 BALANCE = 0.5  # how much small sets count in the decline fit (chosen on leave-one-set-out figures; README)
 # The issue's bounds on answerable questions declined, by kind of set: Wikipedia sets served as open corpora 5%, the
 # dev-style questions about the seed page 3% (pooled). The threshold is the highest probability within every bound.
@@ -78,7 +87,7 @@ def load_set(name: str, root: Path):
 
     questions_file, corpus, how = SOURCES[name]
     if how == "open":
-        return open_set(read_records(root / questions_file), seed=SEED)
+        return open_set(read_records(root / questions_file), seed=OTHER_HALVES.get(name, SEED))
     if how == "other texts":
         questions = [{"question": r["question"], "answer": None, "answers": None} for r in read_records(root / questions_file)]
     else:
@@ -289,6 +298,11 @@ def _others(collected: list[Collected], held_out: Collected) -> list[Collected]:
     return [o for o in collected if SOURCES[o.name][0] != SOURCES[held_out.name][0]]
 
 
+def _declining(seen: list[Outcome]) -> list[Outcome]:
+    """The outcomes the decline model learns from: all but the open sets' other halves (OTHER_HALVES)."""
+    return [o for o in seen if o.name not in OTHER_HALVES] or seen
+
+
 def run(root: Path, out: Path, kind: str = "trees", cache: Path | None = None, folds: bool = True,
         sets: tuple[str, ...] = SETS, decline_kind: str = "trees") -> Model:
     started = time.perf_counter()
@@ -301,13 +315,13 @@ def run(root: Path, out: Path, kind: str = "trees", cache: Path | None = None, f
         for c in collected:
             oof[c.name] = outcomes(fit_ranker(_others(collected, c), kind), c)
         for c in collected:
-            decline, threshold = fit_decline([oof[o.name] for o in _others(collected, c)], decline_kind)
+            decline, threshold = fit_decline(_declining([oof[o.name] for o in _others(collected, c)]), decline_kind)
             held_out[c.name] = figures(oof[c.name], decline, threshold)
             print(f"held out {c.name}: {held_out[c.name]}", flush=True)
-        decline, threshold = fit_decline(list(oof.values()), decline_kind)
+        decline, threshold = fit_decline(_declining(list(oof.values())), decline_kind)
     else:
         ranker = fit_ranker(collected, kind)
-        decline, threshold = fit_decline([outcomes(ranker, c) for c in collected], decline_kind)
+        decline, threshold = fit_decline(_declining([outcomes(ranker, c) for c in collected]), decline_kind)
     ranker = fit_ranker(collected, kind)
     about = {"trained on": list(sets), "ranker": kind, "params": TREE_PARAMS if kind == "trees" else "logistic C=1",
              "decline": decline_kind, "decline params": DECLINE_PARAMS if decline_kind == "trees" else "logistic C=1",

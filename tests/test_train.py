@@ -80,3 +80,21 @@ def test_declining_learns_whether_the_corpus_answers_and_keeps_answerable_declin
     # a stricter bound never declines more
     monkeypatch.setattr(train, "WRONGLY_DECLINED_AT_MOST", {"open": 0.01})
     assert 0.0 <= train.fit_decline(seen)[1] <= threshold
+
+
+def test_an_open_sets_other_half_asks_its_questions_among_other_paragraphs_for_ranking_only(monkeypatch):
+    import numpy as np
+
+    first, _ = train.load_set("cmrc2018_trial", ROOT)
+    other, questions = train.load_set("cmrc2018_trial_other_half", ROOT)
+    assert train.SOURCES["cmrc2018_trial_other_half"][0] == train.SOURCES["cmrc2018_trial"][0]
+    kept, kept_again = {a.id for a in first}, {a.id for a in other}
+    assert len(kept) == len(kept_again) and kept != kept_again and kept & kept_again
+    assert sum(q["answers"] is None for q in questions) > 0
+    # held out, a set's other half is left out with it (same questions); the decline fit never sees an other half
+    held = train.Collected("cmrc2018_trial", [], [], np.zeros(0, dtype=bool))
+    sets = [train.Collected(n, [], [], np.zeros(0, dtype=bool)) for n in ("cmrc2018_trial_other_half", "drcd_dev")]
+    assert [c.name for c in train._others(sets, held)] == ["drcd_dev"]
+    rng = np.random.default_rng(0)
+    outcomes = [_outcome("drcd_dev", rng), _outcome("drcd_dev_other_half", rng)]
+    assert [o.name for o in train._declining(outcomes)] == ["drcd_dev"]
