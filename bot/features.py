@@ -77,13 +77,12 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
     articles: dict[int, tuple[str, set[str], int]] = {}
     kind_column = INDEX[f"kind_{question.kind}"]
     # words of the question that no sentence of the corpus holds: the same for every candidate, telling for declining
-    unseen = [t.weight for t in terms if not knowledge.sentence_df.get(t.text)]
-    rows[:, INDEX["unseen"]] = sum(unseen) / total
-    rows[:, INDEX["unseen_rarest"]] = max(unseen, default=0.0) / rarest
+    unseen = [t for t in terms if not knowledge.sentence_df.get(t.text)]
+    rows[:, INDEX["unseen"]] = sum(t.weight for t in unseen) / total
+    rows[:, INDEX["unseen_rarest"]] = max((t.weight for t in unseen), default=0.0) / rarest
     # how rare at large (not in this corpus) the words missing are: a name missing is telling, an everyday word less
     rarity = {t.text: knowledge.tokenizer.rarity(t.text) for t in terms}
-    unseen_rarity = [rarity[t.text] for t in terms if not knowledge.sentence_df.get(t.text)]
-    rows[:, INDEX["rare_unseen"]] = max(unseen_rarity, default=0.0)
+    rows[:, INDEX["rare_unseen"]] = max((rarity[t.text] for t in unseen), default=0.0)
     # the words right next to the question phrase (成立 in 哪一年成立): the answer stands beside them
     pivots = _pivots(question)
     sentences = knowledge.sentences

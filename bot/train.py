@@ -299,7 +299,8 @@ def _others(collected: list[Collected], held_out: Collected) -> list[Collected]:
 
 
 def _declining(seen: list[Outcome]) -> list[Outcome]:
-    """The outcomes the decline model learns from: all but the open sets' other halves (OTHER_HALVES)."""
+    """The outcomes the decline model learns from: all but the open sets' other halves (OTHER_HALVES), unless those
+    are all there is (`newsqa train --sets` naming only them)."""
     return [o for o in seen if o.name not in OTHER_HALVES] or seen
 
 
