@@ -203,7 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="LightGBM lambdarank trees (default) or scikit-learn logistic regression")
     train.add_argument("--decline", choices=("trees", "linear"), default="trees",
                        help="decline classifier: LightGBM binary trees (default) or logistic regression")
-    train.add_argument("--sets", action="append", help="train on these sets only (repeat; default all of bot/train.py's SOURCES)")
+    train.add_argument("--sets", action="append", help="train on these sets only (repeat; any of bot/train.py's SOURCES; default its SETS)")
     train.add_argument("--no-folds", action="store_true", help="skip the leave-one-set-out figures (faster)")
     train.add_argument("--cache", help="folder for collected features (default .train-cache/ of the repository)")
     train.add_argument("--no-cache", action="store_true", help="collect features afresh and keep nothing")

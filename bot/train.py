@@ -28,6 +28,9 @@ from .ranker import MODEL_PATH, Linear, Model, Trees
 #   "without its article": each answerable question asked of the corpus without the article it is about (as the
 #       qa-data README makes unanswerable questions), so declining is learned on newspaper text too; a question
 #       whose answer another article also holds stays answerable.
+#   "without its sentence": each answerable question asked of the corpus with the sentences of its article that hold
+#       the answer taken out: the topic stays, the detail is gone, as in the null questions readers ask of a page
+#       (单杨院士今年多大年纪?); a question whose answer another sentence also holds stays answerable.
 SOURCES = {
     "cmrc2018_trial": ("train/cmrc2018_trial.jsonl.xz", None, "open"),
     "drcd_dev": ("train/drcd_dev.jsonl.xz", None, "open"),
@@ -44,8 +47,14 @@ SOURCES = {
     "seed_heldout_without": ("eval/heldout.jsonl", "corpus", "without its article"),
     "seed_paraphrase_without": ("eval/paraphrase.jsonl", "corpus", "without its article"),
     "pages_without": ("eval/pages.jsonl", "tests/pages", "without its article"),
+    "seed_dev_cut": ("train/seed_dev.jsonl", "corpus", "without its sentence"),
+    "seed_heldout_cut": ("eval/heldout.jsonl", "corpus", "without its sentence"),
+    "seed_paraphrase_cut": ("eval/paraphrase.jsonl", "corpus", "without its sentence"),
+    "pages_cut": ("eval/pages.jsonl", "tests/pages", "without its sentence"),
 }
-SETS = tuple(SOURCES)
+# The sets `newsqa train` fits on by default: all but the "without its sentence" ones, which made the decline model
+# tell the seed page's null questions apart better but CMRC's worse, and no better at the issue's bounds (README).
+SETS = tuple(name for name, (_, _, how) in SOURCES.items() if how != "without its sentence")
 SEED = 0
 # The open sets once more with another seeded half of their paragraphs left out: each question is asked again among
 # other paragraphs, so the ranker sees its answer sentence against other candidates (CMRC ranked right first 0.763 →
@@ -96,6 +105,8 @@ def load_set(name: str, root: Path):
             q["answers"] = None if q.get("answer") is None else [q["answer"]]
             if how == "without its article":
                 q["without"] = q.get("article") if q["answers"] else None
+        if how == "without its sentence":  # the null questions are in the set as asked already
+            questions = [dict(q, cut=q.get("article")) for q in questions if q["answers"]]
     if any((root / corpus).glob("*.jsonl")):
         return load_corpus(root / corpus), questions
     with tempfile.TemporaryDirectory() as built:  # raw pages: the builder makes the articles, as `newsqa build` does
@@ -111,21 +122,25 @@ def collect(name: str, articles, questions, progress: bool = True) -> Collected:
     from .question import analyze
     from .text import squash
 
-    snapshots: dict[str | None, tuple] = {}
+    snapshots: dict[tuple, tuple] = {}
 
-    def served(without: str | None):
-        """The knowledge of the articles (less those headlined `without`) and their whole text, built once."""
-        if without not in snapshots:
-            kept = [a for a in articles if without is None or a.title != without]
-            snapshots[without] = (build_knowledge(kept), squash("".join(a.text for a in kept)))
-        return snapshots[without]
+    def served(item: dict):
+        """The knowledge of the articles as the question is asked of them (less the article headlined `without`, or
+        less the sentences of the article headlined `cut` that hold an answer) and their whole text, built once."""
+        without, cut = item.get("without"), item.get("cut")
+        answers = tuple(squash(a) for a in item.get("answers") or []) if cut else ()
+        key = (without, cut, answers)
+        if key not in snapshots:
+            kept = [_cut(a, answers) if a.title == cut else a for a in articles if without is None or a.title != without]
+            snapshots[key] = (build_knowledge(kept), squash("".join(a.text for a in kept)))
+        return snapshots[key]
 
     rows, labels, answerable = [], [], []
     for item in tqdm(questions, desc=name, disable=not progress, file=sys.stderr, leave=False):
-        knowledge, text = served(item.get("without"))
+        knowledge, text = served(item)
         answers = [squash(a) for a in item.get("answers") or []]
-        if item.get("without"):
-            answers = [a for a in answers if a in text]  # still answerable when another article holds the answer
+        if item.get("without") or item.get("cut"):
+            answers = [a for a in answers if a in text]  # still answerable when the text left holds the answer
         question = analyze(item["question"], knowledge.tokenizer, knowledge.weight)
         found = candidates(knowledge, question) if question.terms else None
         if found is None:
@@ -137,6 +152,17 @@ def collect(name: str, articles, questions, progress: bool = True) -> Collected:
                                     for d in found.docs.tolist()], dtype=np.float64))
         answerable.append(bool(answers))
     return Collected(name, rows, labels, np.array(answerable))
+
+
+def _cut(article, answers: tuple[str, ...]):
+    """The article without its sentences that hold one of the answers (compared squashed, as the evaluation does)."""
+    from dataclasses import replace
+
+    from .text import split_sentences, squash
+
+    paragraphs = ["".join(s for s in split_sentences(p) if not any(a in squash(s) for a in answers))
+                  for p in article.paragraphs]
+    return replace(article, text="\n".join(p for p in paragraphs if p))
 
 
 def collect_cached(name: str, root: Path, cache: Path | None) -> Collected:

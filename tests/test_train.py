@@ -53,6 +53,20 @@ def test_a_question_asked_without_its_article_is_unanswerable_unless_another_art
     assert not collected.labels[0].any() and collected.labels[1].any() and collected.labels[2].any()
 
 
+def test_a_question_asked_without_its_answer_sentences_is_unanswerable_unless_another_article_says_it():
+    articles = [Article(id="1", title="甲", text="音乐节在长沙举行。音乐节门票80元。\n首日有乐队演出。"),
+                Article(id="2", title="乙", text="图书馆开到晚上9点。周末也开到晚上9点。"),
+                Article(id="3", title="丙", text="据报道,图书馆开到晚上9点。")]
+    questions = [{"question": "音乐节在哪里举行?", "answers": ["长沙"], "cut": "甲"},
+                 {"question": "图书馆开到几点?", "answers": ["晚上9点"], "cut": "乙"}]
+    collected = train.collect("t", articles, questions, progress=False)
+    assert collected.answerable.tolist() == [False, True]
+    assert not collected.labels[0].any() and collected.labels[1].any()
+    cut = train._cut(articles[0], ("长沙",))
+    assert cut.text == "音乐节门票80元。\n首日有乐队演出。" and cut.title == "甲"  # the topic stays
+    assert train._cut(articles[1], ("晚上9点",)).text == ""
+
+
 def _outcome(name: str, rng, n: int = 300) -> "train.Outcome":
     """n questions, two thirds answerable; the decline row's first feature tells them apart, with noise."""
     from bot.features import DECLINE_FEATURES
