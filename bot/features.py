@@ -28,7 +28,7 @@ FEATURES = (
     "numbers_sentence", "numbers_article", "unseen", "unseen_rarest",
     "w_previous", "w_next", "pronoun_first", "pivot_here", "pivot_distance",
     *(f"{name}_behind" for name in ("w_sentence", "w_context", "char2", "lcs", "bm25", "asked_distance")),
-    "rare_missing_context", "rare_missing_article", "rare_unseen",
+    "rare_missing_context", "rare_missing_article", "rare_unseen", "lead_context", "lead_article",
     "has_asked", "asked_count", "asked_distance", "asked_before", "asked_outside_question",
     *(f"kind_{k}" for k in KINDS),
     *(f"has_{k}" for k in TYPED_KINDS),
@@ -85,6 +85,8 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
     rows[:, INDEX["rare_unseen"]] = max((rarity[t.text] for t in unseen), default=0.0)
     # the words right next to the question phrase (成立 in 哪一年成立): the answer stands beside them
     pivots = _pivots(question)
+    # the word a question leads with is most often its topic (龙胆 in 龙胆生长的地区海拔约是多少米)
+    lead = min(terms, key=lambda t: t.start).text if terms else None
     sentences = knowledge.sentences
     plain: dict[int, str] = {}  # each sentence's text as compared (simplified, lower case), once per question
 
@@ -104,6 +106,8 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
         context = set(tokens).union(*(knowledge.sentence_tokens[j] for j in neighbours))
         context_text = text + "".join(compared(j) for j in neighbours) + title
         f = rows[row]
+        if lead is None:
+            f[INDEX["lead_context"]] = f[INDEX["lead_article"]] = -1
         w_sentence = w_context = w_article = w_title = w_synonym = 0.0
         n_sentence = n_article = 0
         missing_article = missing_context = rare_article = rare_context = 0.0
@@ -119,6 +123,8 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
             w_title += term.weight * (word in title)
             n_sentence += here
             n_article += anywhere
+            if word == lead:
+                f[INDEX["lead_context"]], f[INDEX["lead_article"]] = near, anywhere
             if not anywhere:
                 missing_article = max(missing_article, term.weight)
                 rare_article = max(rare_article, rarity[word])
@@ -240,7 +246,7 @@ def _article(knowledge, article: int, doc: int) -> tuple[str, set[str], int]:
 # The decline model sees the best candidate's evidence and how far it stands above the rest.
 DECLINE_FROM_BEST = ("w_sentence", "w_context", "w_article", "w_title", "n_article", "missing_article", "missing_context",
                      "unseen", "unseen_rarest", "terms", "rare_missing_context", "rare_missing_article", "rare_unseen",
-                     "asked_distance",
+                     "lead_context", "lead_article", "asked_distance",
                      "thesaurus", "char2", "char2_context", "lcs", "bm25_rel", "article_rel", "has_asked",
                      "numbers_article", "pivot_here", "pivot_distance", *(f"kind_{k}" for k in KINDS))
 DECLINE_FEATURES = ("score", "margin", "share", "near", *DECLINE_FROM_BEST)

@@ -91,3 +91,16 @@ def test_a_missing_name_weighs_more_than_a_missing_everyday_word(knowledge):
     assert everyday[:, INDEX["rare_missing_context"]].min() < name[:, INDEX["rare_missing_context"]].min()
     held = row_of(*table(knowledge, "湘音节由哪个单位主办?")[2:], "长沙市文旅局主办")
     assert held[INDEX["rare_missing_context"]] == 0.0 and held[INDEX["rare_missing_article"]] == 0.0
+
+
+def test_whether_the_word_a_question_leads_with_is_in_the_sentences_context_and_article(knowledge):
+    # 图书馆 leads both questions: the library's article holds it, the festival's does not
+    _, _, rows, sentences = table(knowledge, "图书馆每天开放到几点?")
+    library = row_of(rows, sentences, "每天开放至晚上9点")
+    assert library[INDEX["lead_context"]] == 1.0 and library[INDEX["lead_article"]] == 1.0
+    _, _, rows, sentences = table(knowledge, "龙胆图书馆的门票多少钱?")  # 龙胆 leads, and no article has it
+    festival = row_of(rows, sentences, "最低80元")
+    assert festival[INDEX["lead_context"]] == 0.0 and festival[INDEX["lead_article"]] == 0.0
+    best = np.zeros(len(rows))
+    best[next(i for i, s in enumerate(sentences) if "最低80元" in s)] = 1.0
+    assert decline_row(rows, best)[DECLINE_FEATURES.index("lead_article")] == 0.0  # the decline model sees it
