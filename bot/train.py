@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -156,8 +156,6 @@ def collect(name: str, articles, questions, progress: bool = True) -> Collected:
 
 def _cut(article, answers: tuple[str, ...]):
     """The article without its sentences that hold one of the answers (compared squashed, as the evaluation does)."""
-    from dataclasses import replace
-
     from .text import split_sentences, squash
 
     paragraphs = ["".join(s for s in split_sentences(p) if not any(a in squash(s) for a in answers))
