@@ -11,7 +11,7 @@ import re
 
 import numpy as np
 
-from . import facts, thesaurus
+from . import entities, facts, thesaurus
 from .candidates import Candidates, RETRIEVED
 from .question import KINDS, Question
 from .text import simplified
@@ -31,7 +31,7 @@ FEATURES = (
     "rare_missing_context", "rare_missing_article", "rare_unseen", "lead_context", "lead_article",
     "has_asked", "asked_count", "asked_distance", "asked_before", "asked_outside_question",
     *(f"kind_{k}" for k in KINDS),
-    *(f"has_{k}" for k in TYPED_KINDS),
+    *(f"has_{k}" for k in TYPED_KINDS), "named_asked",
 )
 INDEX = {name: column for column, name in enumerate(FEATURES)}
 
@@ -87,6 +87,8 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
     pivots = _pivots(question)
     # the word a question leads with is most often its topic (龙胆 in 龙胆生长的地区海拔约是多少米)
     lead = min(terms, key=lambda t: t.start).text if terms else None
+    # who, where, which body: LAC's names in the candidates (bot/entities.py), tagged for those questions only
+    names = knowledge.named(found.docs.tolist()) if question.kind in entities.ASKED_TAG else None
     sentences = knowledge.sentences
     plain: dict[int, str] = {}  # each sentence's text as compared (simplified, lower case), once per question
 
@@ -181,6 +183,7 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
         pivot_at = [at for at in (text.find(p) for p in pivots) if at >= 0]
         f[INDEX["pivot_here"]] = len(pivot_at) / len(pivots) if pivots else -1
         f[INDEX["pivot_distance"]] = FAR
+        f[INDEX["named_asked"]] = entities.asked(names[row], question.kind, question.text) if names else -1
         if question.kind in TYPED_KINDS:
             _typed(f, knowledge, doc, sentence.text, question, anchors, pivot_at)
     # how far each candidate stands behind the best one on the strongest single signals

@@ -42,6 +42,7 @@ class Knowledge:
     abbreviations: dict[str, str]  # short form -> full name, as the paper defined them
     sentence_df: Counter  # in how many sentences each token occurs: the weight of a word as evidence
     _tags: dict = field(default_factory=dict, compare=False, repr=False)  # sentence -> posseg tags, filled on demand
+    _names: dict = field(default_factory=dict, compare=False, repr=False)  # sentence -> LAC's names, filled on demand
 
     def tagged_sentence(self, position: int) -> list[tuple[str, str]]:
         """jieba.posseg tags of one sentence (dictionary words only: no HMM guessing, which costs 5 ms a sentence),
@@ -52,6 +53,21 @@ class Knowledge:
                 self._tags.clear()  # bound the memory of a long-running bot over a large archive
             tags = self._tags[position] = self.tokenizer.tagged(self.sentences[position].text, hmm=False)
         return tags
+
+    def named(self, positions: list[int]) -> list[tuple[tuple[str, str], ...]]:
+        """The persons, places and organisations LAC finds in these sentences (bot/entities.py), tagged together
+        the first time any of them is asked for and kept."""
+        from . import entities
+
+        known = {p: self._names[p] for p in positions if p in self._names}
+        missing = [p for p in dict.fromkeys(positions) if p not in known]
+        if missing:
+            if len(self._names) > 50_000:
+                self._names.clear()  # bounded as the tags are
+            tagged = dict(zip(missing, entities.tag([simplified(self.sentences[p].text) for p in missing])))
+            self._names.update(tagged)
+            known.update(tagged)
+        return [known[p] for p in positions]
 
     @property
     def passages(self) -> int:

@@ -104,3 +104,15 @@ def test_whether_the_word_a_question_leads_with_is_in_the_sentences_context_and_
     best = np.zeros(len(rows))
     best[next(i for i, s in enumerate(sentences) if "最低80元" in s)] = 1.0
     assert decline_row(rows, best)[DECLINE_FEATURES.index("lead_article")] == 0.0  # the decline model sees it
+
+
+def test_a_name_of_the_asked_kind_that_the_question_lacks_is_counted(knowledge):
+    # 谁 asks for a person: LAC finds 刘芳 in the library's sentence; the question already names 王海峰, so his
+    # sentence holds no person it lacks
+    _, _, rows, sentences = table(knowledge, "图书馆馆长是谁?")
+    assert row_of(rows, sentences, "馆长刘芳说")[INDEX["named_asked"]] == 1.0
+    assert row_of(rows, sentences, "每天开放至晚上9点")[INDEX["named_asked"]] == 0.0
+    _, _, rows, sentences = table(knowledge, "王海峰是哪个单位的局长?")
+    assert row_of(rows, sentences, "王海峰表示")[INDEX["named_asked"]] >= 1.0  # 区教育局, an organisation
+    _, _, rows, _ = table(knowledge, "图书馆每天开放到几点?")  # asks for no name: not tagged at all
+    assert (rows[:, INDEX["named_asked"]] == -1.0).all()
