@@ -116,3 +116,13 @@ def test_a_name_of_the_asked_kind_that_the_question_lacks_is_counted(knowledge):
     assert row_of(rows, sentences, "王海峰表示")[INDEX["named_asked"]] >= 1.0  # 区教育局, an organisation
     _, _, rows, _ = table(knowledge, "图书馆每天开放到几点?")  # asks for no name: not tagged at all
     assert (rows[:, INDEX["named_asked"]] == -1.0).all()
+
+
+def test_only_the_candidates_bm25_ranks_highest_are_tagged(knowledge, monkeypatch):
+    from bot import entities
+
+    monkeypatch.setattr(entities, "TAGGED_RANKS", 1)
+    question, found, rows, sentences = table(knowledge, "图书馆馆长是谁?")
+    column = rows[:, INDEX["named_asked"]]
+    assert (column[found.rank < 1] >= 0).all() and (found.rank < 1).sum() == 1
+    assert (column[found.rank >= 1] == entities.UNTAGGED).all()
