@@ -170,7 +170,8 @@ def measure(passages: int, questions: int, keep: bool = False, text_builds: bool
         engine = Engine(knowledge, corpus_dir)
         figures["ask_ms"] = _times(engine.ask, synthetic.question_texts)
         # the same words asked as 是谁: a question asking for a name has its candidates tagged by LAC (bot/entities.py)
-        figures["ask_who_ms"] = _times(engine.ask, [t.replace("是怎么回事？", "是谁？") for t in synthetic.question_texts])
+        who = [text.replace("是怎么回事？", "是谁？") for text in synthetic.question_texts]
+        figures["ask_who_ms"] = _times(engine.ask, who)
 
         _say("cold starts: process start, index load, jieba, first answer")
         figures.update(_cold_starts(corpus_dir, synthetic.question_texts[0]))
@@ -398,8 +399,8 @@ def run_bench(args) -> int:
 def table(results: list[dict]) -> str:
     """The figures side by side, one row per size, with the ratios against the plain approach (rank-bm25)."""
     header = ["passages", "segments", "newsqa p50", "p95", "ask p50", "who p50", "rank-bm25 p50", "bm25s p50",
-              "vs rank-bm25", "vs bm25s", "top-10 same", "build", "add 1 file", "rank-bm25 rebuild", "vs rebuild", "cold start",
-              "text build 1 core", "all cores", "peak RSS"]
+              "vs rank-bm25", "vs bm25s", "top-10 same", "build", "add 1 file", "rank-bm25 rebuild", "vs rebuild",
+              "cold start", "text build 1 core", "all cores", "peak RSS"]
     rows = []
     for r in results:
         ours = r["newsqa_ms"]["p50"]
