@@ -88,10 +88,13 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
     # the word a question leads with is most often its topic (龙胆 in 龙胆生长的地区海拔约是多少米)
     lead = min(terms, key=lambda t: t.start).text if terms else None
     # who, where, which body: LAC's names in the candidates BM25 ranks highest (bot/entities.py)
-    names = None
     if question.kind in entities.ASKED_TAG:
-        tagged = [row for row in range(len(found)) if found.rank[row] < entities.TAGGED_RANKS]
-        names = dict(zip(tagged, knowledge.named([int(found.docs[row]) for row in tagged])))
+        rows[:, INDEX["named_asked"]] = entities.UNTAGGED
+        tagged = np.flatnonzero(found.rank < entities.TAGGED_RANKS)
+        for row, names in zip(tagged, knowledge.named(found.docs[tagged].tolist())):
+            rows[row, INDEX["named_asked"]] = entities.asked(names, question.kind, question.text)
+    else:
+        rows[:, INDEX["named_asked"]] = -1  # the question asks for no name
     sentences = knowledge.sentences
     plain: dict[int, str] = {}  # each sentence's text as compared (simplified, lower case), once per question
 
@@ -186,11 +189,6 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
         pivot_at = [at for at in (text.find(p) for p in pivots) if at >= 0]
         f[INDEX["pivot_here"]] = len(pivot_at) / len(pivots) if pivots else -1
         f[INDEX["pivot_distance"]] = FAR
-        if names is None:
-            f[INDEX["named_asked"]] = -1  # the question asks for no name
-        else:
-            f[INDEX["named_asked"]] = entities.asked(names[row], question.kind, question.text) if row in names \
-                else entities.UNTAGGED
         if question.kind in TYPED_KINDS:
             _typed(f, knowledge, doc, sentence.text, question, anchors, pivot_at)
     # how far each candidate stands behind the best one on the strongest single signals

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from . import entities
 from .corpus import Article
 from .retrieval import Index, smooth_idf
 from .text import Tokenizer, simplified, split_sentences
@@ -57,8 +58,6 @@ class Knowledge:
     def named(self, positions: list[int]) -> list[tuple[tuple[str, str], ...]]:
         """The persons, places and organisations LAC finds in these sentences (bot/entities.py), tagged together
         the first time any of them is asked for and kept."""
-        from . import entities
-
         known = {p: self._names[p] for p in positions if p in self._names}
         missing = [p for p in dict.fromkeys(positions) if p not in known]
         if missing:
