@@ -17,7 +17,8 @@ import pytest
 import bot.cache
 import bot.segments
 from bot.answer import answer
-from bot.cache import INDEX_DIR, SentenceTable, TermCounts, load_knowledge
+from bot.cache import INDEX_DIR, load_knowledge
+from bot.tables import SentenceTable
 from bot.corpus import Article, load_corpus, write_corpus_file
 from bot.engine import Engine
 from bot.knowledge import build_knowledge
@@ -293,21 +294,6 @@ def test_questions_are_answered_from_the_old_snapshot_while_a_reload_runs(folder
         release.set()
         reload.join(WAIT)
     assert engine.article_count == 3 and "3月18日" in engine.ask("株洲博物馆新馆什么时候开放?").sentence
-
-
-def test_term_counts_behave_like_a_counter():
-    counts = TermCounts({"株洲": 0, "湘江": 1, "长沙": 2}, np.array([3, 0, 1], dtype=np.int32))
-    assert counts["株洲"] == 3 and counts["湘江"] == 0 and counts["未知"] == 0
-    assert counts.get("未知", 0) == 0 and counts.get("未知") is None and counts.get("长沙", 0) == 1
-    assert "株洲" in counts and "湘江" not in counts and len(counts) == 2 and dict(counts) == {"株洲": 3, "长沙": 1}
-
-
-def test_tables_index_like_tuples(folder):
-    knowledge, built = load_knowledge(folder), build_knowledge(load_corpus(folder))
-    assert knowledge.sentences[-1] == built.sentences[-1] and knowledge.sentences[1:3] == list(built.sentences[1:3])
-    with pytest.raises(IndexError):
-        knowledge.sentences[len(built.sentences)]
-    assert knowledge.articles[-1] == built.articles[-1]
 
 
 def test_the_cache_stays_inside_the_corpus_folder_and_records_file_digests(folder):
