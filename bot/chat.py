@@ -4,35 +4,32 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import logging
 import math
 import re
 import secrets
 import time
-from collections import deque
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from telegram import (
     BotCommand, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update,
 )
-from telegram.constants import ChatType, MessageLimit, ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes, Defaults, MessageHandler,
     filters,
 )
 
-from .answer import MAX_QUESTION_CHARS, Answer, Candidate
+from .answer import MAX_QUESTION_CHARS, Answer
 from .browse import articles_listing, sources_text
-from .corpus import Article, CorpusError
+from .corpus import CorpusError
 from .dialogue import Asked, Conversation
 from .engine import Engine
 from .replies import (
-    ARTICLE_GONE, NO_LAST_ANSWER, added_text, NOTHING_MORE, RELOAD_FAILED, WRONG_TELEGRAM, answer_text, decline_text,
-    example_questions, reload_text, small_talk_reply, source_line,
+    ARTICLE_GONE, NO_LAST_ANSWER, added_text, NOTHING_MORE, RELOAD_FAILED, WRONG_TELEGRAM, decline_text,
+    example_questions, reload_text, small_talk_reply,
 )
 from .feedback import FeedbackError, FeedbackLog
 from .sessions import Sessions
@@ -40,6 +37,8 @@ from .smalltalk import asks_something, small_talk
 from .stats import Stats
 from .uploads import MAX_UPLOAD_BYTES, UploadError, add_file, check_name
 from .settings import Settings, SettingsError
+from .flood import FloodGate
+from .telegram_text import answer_html, article_messages, clip, escape
 from .transport import (
     REDACTED, SkippingUpdatesRequest, TokenRejected, deliver, rate_limiter, redact_in_logs, wait_for_telegram,
 )
@@ -89,92 +88,9 @@ READER_COMMANDS = (
 ADMIN_COMMANDS = READER_COMMANDS + (("reload", "重新读取语料（管理员）"), ("stats", "运行统计（管理员）"),
                                     ("feedback", "最近的 👎 和婉拒的问题（管理员）"))
 
-# ---------------------------------------------------------------- formatting (pure)
-
-
-def escape(text: str) -> str:
-    """Escape text for Telegram's HTML parse mode (<, > and & only; quotes are fine in text)."""
-    return html.escape(text, quote=False)
-
-
-ANSWER_MAX_CHARS = 3000  # an answer sentence longer than this is cut for display; with its source it fits 4,096
 SOURCE_MAX_MESSAGES = 5  # /source of a longer article sends this many messages, then says it stopped
 
-
-def clip(text: str, limit: int) -> str:
-    """Text cut to at most `limit` Telegram length units, ending in … when cut."""
-    if telegram_length(text) <= limit:
-        return text
-    return _cut(text, limit - 1)[0] + "…"
-
-
-def answer_html(candidate: Candidate) -> str:
-    """The candidate sentence with its fact in bold, then its source line; everything else escaped."""
-    sentence, fact = answer_text(candidate)
-    sentence = clip(sentence, ANSWER_MAX_CHARS)
-    start = sentence.find(fact) if fact else -1
-    if start < 0:
-        body = escape(sentence)
-    else:
-        end = start + len(fact)
-        body = f"{escape(sentence[:start])}<b>{escape(fact)}</b>{escape(sentence[end:])}"
-    return f"{body}\n{escape(clip(source_line(candidate), MessageLimit.MAX_TEXT_LENGTH - ANSWER_MAX_CHARS - 1))}"
-
-
-def telegram_length(text: str) -> int:
-    """Telegram measures text in UTF-16 code units: a character outside the BMP counts twice."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-SENTENCE_RE = re.compile(r"[^。!?;！？；…]*[。!?;！？；…]*")
-
-
-def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Pieces of at most `limit`, cut between paragraphs; a longer paragraph between sentences, then anywhere."""
-    paragraphs = []
-    for paragraph in text.split("\n"):
-        if telegram_length(paragraph) <= limit:
-            paragraphs.append(paragraph)
-        else:
-            sentences = (s for s in SENTENCE_RE.findall(paragraph) if s)
-            paragraphs += _pack((cut for s in sentences for cut in _cut(s, limit)), "", limit)
-    return [piece for piece in _pack(paragraphs, "\n", limit) if piece.strip()]
-
-
-def _pack(units: Iterable[str], separator: str, limit: int) -> list[str]:
-    """Greedily join units with separator into pieces no longer than limit (each unit fits on its own)."""
-    pieces: list[str] = []
-    for unit in units:
-        if pieces and telegram_length(pieces[-1] + separator + unit) <= limit:
-            pieces[-1] += separator + unit
-        else:
-            pieces.append(unit)
-    return pieces
-
-
-def _cut(text: str, limit: int) -> list[str]:
-    """Hard cuts of at most limit units, never inside a surrogate pair."""
-    cuts, current = [""], 0
-    for char in text:
-        width = telegram_length(char)
-        if current + width > limit:
-            cuts.append("")
-            current = 0
-        cuts[-1] += char
-        current += width
-    return cuts
-
-
-def article_messages(article: Article, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """A whole article as HTML messages under Telegram's limit: the headline in bold, cut at paragraph boundaries."""
-    byline = f"（{article.byline}）" if article.byline else ""
-    heading = f"《{article.title}》{byline}"
-    # Telegram's limit counts the text after entity parsing, so the raw text is split and each piece escaped after.
-    pieces = split_text(f"{heading}\n{article.text}", limit)
-    messages = [escape(piece) for piece in pieces]
-    if pieces[0].startswith(heading):
-        messages[0] = f"<b>{escape(heading)}</b>{escape(pieces[0][len(heading):])}"
-    return messages
+# ---------------------------------------------------------------- help, and the question a message asks the bot
 
 
 def help_text(engine: Engine, bot_username: str) -> str:
@@ -210,48 +126,6 @@ def addressed_text(message: Message, bot_username: str, bot_id: int) -> str | No
 
 
 # ---------------------------------------------------------------- state kept between updates
-
-
-@dataclass(frozen=True)
-class Gate:
-    """The flood gate's verdict on one question."""
-
-    admitted: bool
-    warn: bool = False  # the first refusal of a run: say "slow down" once, then stay quiet
-    wait: float = 0.0  # seconds until the user may ask again
-
-
-class FloodGate:
-    """Per user, at most `limit` questions in any `window` seconds (a sliding window).
-
-    Over the limit the user is told once to slow down and then not answered until the window lets them in
-    again: a flood of questions never becomes a flood of replies.
-    """
-
-    def __init__(self, limit: int, window: float = 60.0, clock: Callable[[], float] = time.monotonic):
-        self.limit, self.window, self.clock = limit, window, clock
-        self._asked: dict[int, deque[float]] = {}
-        self._warned: set[int] = set()
-
-    def admit(self, user_id: int) -> Gate:
-        now = self.clock()
-        if len(self._asked) > 10_000:
-            self._forget_idle(now)
-        times = self._asked.setdefault(user_id, deque())
-        while times and now - times[0] >= self.window:
-            times.popleft()
-        if len(times) < self.limit:
-            times.append(now)
-            self._warned.discard(user_id)
-            return Gate(True)
-        warn = user_id not in self._warned
-        self._warned.add(user_id)
-        return Gate(False, warn, self.window - (now - times[0]))
-
-    def _forget_idle(self, now: float) -> None:
-        for user_id in [u for u, times in self._asked.items() if not times or now - times[-1] >= self.window]:
-            del self._asked[user_id]
-            self._warned.discard(user_id)
 
 
 @dataclass

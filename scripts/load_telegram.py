@@ -102,7 +102,8 @@ def question_pool(limit: int = 24) -> list[str]:
 def expected_replies(corpus: Path, questions: list[str]) -> dict[str, str]:
     """The exact text the bot sends for each question, computed with the same engine in this process."""
     from bot.answer import MAX_QUESTION_CHARS
-    from bot.chat import _example, answer_html, escape
+    from bot.chat import _example
+    from bot.telegram_text import answer_html, escape
     from bot.engine import Engine
     from bot.replies import decline_text
 

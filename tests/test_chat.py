@@ -21,10 +21,10 @@ from telegram import Chat, Message, MessageEntity, User
 
 from bot.answer import Answer, Candidate
 from bot.chat import (
-    ADMINS_ONLY, ANSWER_MAX_CHARS, DOCUMENT_REFUSED, EDITED, FAILED, NO_MESSAGE, REDACTED, SLOW_DOWN, SOURCE_CUT, SOURCE_MAX_MESSAGES,
-    TEXT_ONLY, UNKNOWN_COMMAND, FloodGate, addressed_text, answer_html, article_messages,
-    build_application, help_text, redact_in_logs, split_text, telegram_length,
+    ADMINS_ONLY, DOCUMENT_REFUSED, EDITED, FAILED, NO_MESSAGE, REDACTED, SLOW_DOWN, SOURCE_CUT, SOURCE_MAX_MESSAGES,
+    TEXT_ONLY, UNKNOWN_COMMAND, addressed_text, build_application, help_text, redact_in_logs,
 )
+from bot.telegram_text import ANSWER_MAX_CHARS, answer_html, article_messages, telegram_length
 from bot.cli import main
 from bot.corpus import Article, write_corpus_file
 from bot.dialogue import KEEP, Conversation
@@ -59,71 +59,7 @@ def candidate(sentence: str, fact: str | None = None, title: str = "标题", byl
     return Candidate(sentence=sentence, article_id="a-1", title=title, byline=byline, score=1.0, fact=fact)
 
 
-# ================================================================ formatting and state, no network
-
-
-def test_answer_html_bolds_the_fact_and_escapes_everything_else():
-    text = answer_html(candidate("A<B & C 在12月8日举行。", fact="12月8日", title="<新闻>", byline="记者/乙"))
-    assert text == "A&lt;B &amp; C 在<b>12月8日</b>举行。\n——《&lt;新闻&gt;》（记者/乙）"
-
-
-def test_answer_html_dates_relative_words_in_the_bold_fact_and_cites_paper_and_date():
-    dated = Candidate(sentence="昨天上午,株洲市档案学会成立。", article_id="a-1", title="株洲市档案学会 昨成立",
-                      byline="记者/何春林", score=1.0, fact="昨天上午", date="2021-12-01", paper="株洲日报")
-    assert answer_html(dated) == ("<b>昨天(11月30日)上午</b>,株洲市档案学会成立。\n"
-                                  "——《株洲市档案学会 昨成立》 株洲日报 2021年12月1日（记者/何春林）")
-
-
-def test_answer_html_without_a_fact_in_the_sentence_only_escapes():
-    assert answer_html(candidate("x<y", fact="不在句中", byline="")) == "x&lt;y\n——《标题》"
-    assert answer_html(candidate("x<y", fact=None, byline="")) == "x&lt;y\n——《标题》"
-
-
-def test_split_text_cuts_between_paragraphs_and_stays_under_the_limit():
-    paragraphs = [f"第{n}段" + "字" * 30 for n in range(10)]
-    pieces = split_text("\n".join(paragraphs), limit=100)
-    assert len(pieces) > 1
-    assert all(telegram_length(p) <= 100 for p in pieces)
-    assert "\n".join(pieces) == "\n".join(paragraphs)  # every cut fell on a paragraph boundary
-    assert split_text("短文。") == ["短文。"]
-
-
-def test_split_text_cuts_an_overlong_paragraph_between_sentences_then_anywhere():
-    sentences = "一句话说完了。" * 10  # 70 characters, sentences of 7
-    pieces = split_text(sentences, limit=20)
-    assert all(p.endswith("。") and telegram_length(p) <= 20 for p in pieces)
-    assert "".join(pieces) == sentences
-    no_stops = "😀" * 15 + "字" * 5  # emoji count twice in Telegram's length and are never split in half
-    pieces = split_text(no_stops, limit=8)
-    assert all(telegram_length(p) <= 8 for p in pieces)
-    assert "".join(pieces) == no_stops
-
-
-def test_article_messages_bold_the_headline_escape_the_text_and_respect_the_limit():
-    article = Article(id="x", title="A&B 报告", byline="记者/丙", text="\n".join(["<段落> " + "字" * 40] * 6))
-    messages = article_messages(article, limit=100)
-    assert messages[0].startswith("<b>《A&amp;B 报告》（记者/丙）</b>\n&lt;段落&gt; ")
-    visible = [html.unescape(re.sub(r"</?b>", "", m)) for m in messages]
-    assert all(telegram_length(v) <= 100 for v in visible)
-    assert "\n".join(visible) == f"《A&B 报告》（记者/丙）\n{article.text}"
-
-
-def test_flood_gate_admits_the_limit_warns_once_then_stays_quiet_until_the_window_moves():
-    now = [0.0]
-    gate = FloodGate(limit=2, window=60, clock=lambda: now[0])
-
-    def at(seconds: float):
-        now[0] = seconds
-        verdict = gate.admit(7)
-        return verdict.admitted, verdict.warn, verdict.wait
-
-    assert at(0)[0] and at(10)[0]
-    assert at(20) == (False, True, 40)
-    assert at(30) == (False, False, 30)  # told once already: quiet
-    assert gate.admit(8).admitted  # other users are not held back
-    assert at(60)[0]  # the question at 0 left the window
-    assert at(61) == (False, True, 9)  # a new run of refusals is told again
-    assert at(70)[0]
+# ================================================================ state and help, no network
 
 
 def test_conversation_walks_the_candidates_and_forgets_old_questions():
