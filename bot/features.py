@@ -29,7 +29,7 @@ FEATURES = (
     "w_previous", "w_next", "pronoun_first", "pivot_here", "pivot_distance",
     *(f"{name}_behind" for name in ("w_sentence", "w_context", "char2", "lcs", "bm25", "asked_distance")),
     "rare_missing_context", "rare_missing_article", "rare_unseen", "lead_context", "lead_article",
-    "has_asked", "asked_count", "asked_distance", "asked_before", "asked_outside_question",
+    "has_asked", "asked_count", "asked_distance", "asked_before", "asked_outside_question", "w_beyond_title",
     *(f"kind_{k}" for k in KINDS),
     *(f"has_{k}" for k in TYPED_KINDS), "named_asked",
 )
@@ -117,6 +117,7 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
         if lead is None:
             f[INDEX["lead_context"]] = f[INDEX["lead_article"]] = -1
         w_sentence = w_context = w_article = w_title = w_synonym = 0.0
+        beyond = beyond_here = 0.0  # the question's words its headline does not hold: what it asks beyond the topic
         n_sentence = n_article = 0
         missing_article = missing_context = rare_article = rare_context = 0.0
         anchors = []
@@ -129,6 +130,9 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
             w_context += term.weight * near
             w_article += term.weight * anywhere
             w_title += term.weight * (word in title)
+            if word not in title:
+                beyond += term.weight
+                beyond_here += term.weight * here
             n_sentence += here
             n_article += anywhere
             if word == lead:
@@ -157,6 +161,7 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
         f[12] = missing_article / rarest
         f[13] = missing_context / rarest
         f[14] = w_synonym / total
+        f[INDEX["w_beyond_title"]] = beyond_here / beyond if beyond else -1
         f[INDEX["rare_missing_context"]], f[INDEX["rare_missing_article"]] = rare_context, rare_article
         sentence_grams = {n: _grams(text, n) for n in (1, 2, 3)}
         f[15] = len(grams[1] & sentence_grams[1]) / max(len(grams[1]), 1)
@@ -256,7 +261,7 @@ DECLINE_FROM_BEST = ("w_sentence", "w_context", "w_article", "w_title", "n_artic
                      "unseen", "unseen_rarest", "terms", "rare_missing_context", "rare_missing_article", "rare_unseen",
                      "lead_context", "lead_article", "asked_distance",
                      "thesaurus", "char2", "char2_context", "lcs", "bm25_rel", "article_rel", "has_asked",
-                     "numbers_article", "pivot_here", "pivot_distance", *(f"kind_{k}" for k in KINDS))
+                     "numbers_article", "pivot_here", "pivot_distance", "w_beyond_title", *(f"kind_{k}" for k in KINDS))
 DECLINE_FEATURES = ("score", "margin", "share", "near", *DECLINE_FROM_BEST)
 
 
