@@ -126,3 +126,13 @@ def test_only_the_candidates_bm25_ranks_highest_are_tagged(knowledge, monkeypatc
     column = rows[:, INDEX["named_asked"]]
     assert (column[found.rank < 1] >= 0).all() and (found.rank < 1).sum() == 1
     assert (column[found.rank >= 1] == entities.UNTAGGED).all()
+
+
+def test_what_the_question_asks_beyond_its_headline(knowledge):
+    # 株洲 and 图书馆 are in the headline 株洲图书馆延长开放时间: what the question asks beyond it is 馆长
+    _, _, rows, sentences = table(knowledge, "株洲图书馆的馆长是谁?")
+    assert row_of(rows, sentences, "馆长刘芳说")[INDEX["w_beyond_title"]] == pytest.approx(1.0)
+    assert row_of(rows, sentences, "每天开放至晚上9点")[INDEX["w_beyond_title"]] == 0.0
+    # every word of the question is in the school article's headline: nothing beyond it to look for
+    _, _, rows, sentences = table(knowledge, "城东新建几所学校?")
+    assert row_of(rows, sentences, "新建学校3所")[INDEX["w_beyond_title"]] == -1
