@@ -170,7 +170,7 @@ def measure(passages: int, questions: int, keep: bool = False, text_builds: bool
         engine = Engine(knowledge, corpus_dir)
         figures["ask_ms"] = _times(engine.ask, synthetic.question_texts)
         # the same words asked as 是谁: a question asking for a name has its candidates tagged by LAC (bot/entities.py)
-        who = [text.replace("是怎么回事？", "是谁？") for text in synthetic.question_texts]
+        who = ["".join(words) + "是谁？" for words in synthetic.questions]
         figures["ask_who_ms"] = _times(engine.ask, who)
 
         _say("cold starts: process start, index load, jieba, first answer")

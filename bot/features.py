@@ -129,8 +129,9 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
             w_sentence += term.weight * here
             w_context += term.weight * near
             w_article += term.weight * anywhere
-            w_title += term.weight * (word in title)
-            if word not in title:
+            in_title = word in title
+            w_title += term.weight * in_title
+            if not in_title:
                 beyond += term.weight
                 beyond_here += term.weight * here
             n_sentence += here

@@ -23,6 +23,7 @@ TITLED_NAME_RE = re.compile(
 
 
 SCAN_ARTICLES_UP_TO = 50_000  # past this, looking an id up after a reload costs more than it is worth
+CACHED_SENTENCES = 50_000  # sentences whose jieba tags or LAC names are kept; past this the cache starts over
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Knowledge:
         computed on first use: only candidate sentences ever need them."""
         tags = self._tags.get(position)
         if tags is None:
-            if len(self._tags) > 50_000:
+            if len(self._tags) > CACHED_SENTENCES:
                 self._tags.clear()  # bound the memory of a long-running bot over a large archive
             tags = self._tags[position] = self.tokenizer.tagged(self.sentences[position].text, hmm=False)
         return tags
@@ -61,7 +62,7 @@ class Knowledge:
         known = {p: self._names[p] for p in positions if p in self._names}
         missing = [p for p in dict.fromkeys(positions) if p not in known]
         if missing:
-            if len(self._names) > 50_000:
+            if len(self._names) > CACHED_SENTENCES:
                 self._names.clear()  # bounded as the tags are
             tagged = dict(zip(missing, entities.tag([simplified(self.sentences[p].text) for p in missing])))
             self._names.update(tagged)
