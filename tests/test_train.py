@@ -6,6 +6,7 @@ import lzma
 import pytest
 
 from bot import train
+from bot.features import DECLINE_FEATURES
 from bot.answer import answer
 from bot.corpus import Article
 from bot.engine import Engine
@@ -94,6 +95,33 @@ def test_declining_learns_whether_the_corpus_answers_and_keeps_answerable_declin
     # a stricter bound never declines more
     monkeypatch.setattr(train, "WRONGLY_DECLINED_AT_MOST", {"open": 0.01})
     assert 0.0 <= train.fit_decline(seen)[1] <= threshold
+
+
+def test_the_wikipedia_sets_share_one_bound_on_answerable_questions_declined(monkeypatch):
+    """The 5% bound holds for the open sets pooled: one set's single low answerable question does not set the
+    threshold when the sets together keep within 5%; the seed page's sets are bounded together at 3%."""
+    import numpy as np
+
+    # the probability of a question is its row's first column, so the test sets it directly
+    monkeypatch.setattr(train, "_fit_probability", lambda rows, good, weight, use, kind: None)
+    monkeypatch.setattr(train, "_probability", lambda model, rows: rows[:, 0].copy())
+
+    def answerable(name, probabilities):
+        p = np.array(probabilities, dtype=float)
+        rows = np.column_stack([p, np.zeros((len(p), len(DECLINE_FEATURES) - 1))])
+        yes = np.ones(len(p), dtype=bool)
+        return train.Outcome(name, rows, yes, yes, yes)
+
+    monkeypatch.setattr(train, "SOURCES", {"a": ("a.jsonl.xz", None, "open"), "b": ("b.jsonl.xz", None, "open"),
+                                           "s": ("s.jsonl", "corpus", "as is")})
+    monkeypatch.setattr(train, "POOLED", {"s": "seed page"})
+    a = answerable("a", [0.2] + [0.9] * 9)  # alone, 1 of 10 below any threshold above 0.2: more than 5%
+    b = answerable("b", [0.9] * 30)
+    assert train.fit_decline([a])[1] == pytest.approx(0.2)
+    assert train.fit_decline([a, b])[1] == pytest.approx(0.9)  # pooled: 1 of 40
+    # a seed-page set keeps its own, stricter bound beside them
+    s = answerable("s", [0.5] + [0.9] * 29)  # 1 of 30 is above 3%
+    assert train.fit_decline([a, b, s])[1] == pytest.approx(0.5)
 
 
 def test_an_open_sets_other_half_asks_its_questions_among_other_paragraphs_for_ranking_only(monkeypatch):
