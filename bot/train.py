@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .features import DECLINE_FEATURES, FEATURES, decline_row, features
-from .ranker import MODEL_PATH, Linear, Model, Trees
+from .ranker import Linear, Model, Trees
 
 # name -> (question file, corpus, how it is asked). Paths are relative to the repository. How:
 #   "open": a qa-data file served as its own corpus with a seeded half of its paragraphs left out;
