@@ -55,6 +55,8 @@ SOURCES = {
     "seed_heldout_cut": ("eval/heldout.jsonl", "corpus", "without its sentence"),
     "seed_paraphrase_cut": ("eval/paraphrase.jsonl", "corpus", "without its sentence"),
     "pages_cut": ("eval/pages.jsonl", "tests/pages", "without its sentence"),
+    "seed_more_cut": ("train/seed_more.jsonl", "corpus", "without its sentence"),
+    "pages_more_cut": ("train/pages_more.jsonl", "tests/pages", "without its sentence"),
 }
 # The sets `newsqa train` fits on by default: all but the "without its sentence" ones, which made the decline model
 # tell the seed page's null questions apart better but CMRC's worse, and no better at the bounds (README).
