@@ -275,10 +275,11 @@ def fit_decline(seen: list[Outcome], kind: str = "trees", balance: float = BALAN
     asked = [(o, p[o.answerable], SOURCES.get(o.name, ("", "", "open"))[2]) for o, p in zip(seen, per_set)
              if o.answerable.any()]
     for o, p, how in asked:
-        if how == "open":  # the Wikipedia corpora together, as the issue bounds its held-out CMRC-kind questions
-            pools.setdefault("open", (WRONGLY_DECLINED_AT_MOST["open"], []))[1].append(p)
-        elif POOLED.get(o.name) in WRONGLY_DECLINED_AT_MOST:  # the seed page's dev-style sets together
-            pools.setdefault(POOLED[o.name], (WRONGLY_DECLINED_AT_MOST[POOLED[o.name]], []))[1].append(p)
+        # the Wikipedia corpora together, as the issue bounds its held-out CMRC-kind questions; the seed page's
+        # dev-style sets together
+        pool = "open" if how == "open" else POOLED.get(o.name)
+        if pool in WRONGLY_DECLINED_AT_MOST:
+            pools.setdefault(pool, (WRONGLY_DECLINED_AT_MOST[pool], []))[1].append(p)
     if not pools:  # none of the named sets: every set as asked is bounded as an open corpus is
         pools = {o.name: (WRONGLY_DECLINED_AT_MOST["open"], [p]) for o, p, how in asked if how == "as is"}
     for bound, parts in pools.values():

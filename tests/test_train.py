@@ -6,10 +6,10 @@ import lzma
 import pytest
 
 from bot import train
-from bot.features import DECLINE_FEATURES
 from bot.answer import answer
 from bot.corpus import Article
 from bot.engine import Engine
+from bot.features import DECLINE_FEATURES
 from bot.qadata import read_records
 from bot.ranker import load
 from conftest import ROOT, SMALL_ARTICLES
@@ -70,8 +70,6 @@ def test_a_question_asked_without_its_answer_sentences_is_unanswerable_unless_an
 
 def _outcome(name: str, rng, n: int = 300) -> "train.Outcome":
     """n questions, two thirds answerable; the decline row's first feature tells them apart, with noise."""
-    from bot.features import DECLINE_FEATURES
-
     answerable = rng.random(n) < 2 / 3
     rows = rng.normal(size=(n, len(DECLINE_FEATURES)))
     rows[:, 0] += 2.0 * answerable
