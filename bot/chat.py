@@ -29,7 +29,7 @@ from .dialogue import Asked, Conversation
 from .engine import Engine
 from .replies import (
     ARTICLE_GONE, NO_LAST_ANSWER, added_text, NOTHING_MORE, RELOAD_FAILED, WRONG_TELEGRAM, decline_text,
-    example_questions, reload_text, small_talk_reply,
+    example_questions, follow_up_line, reload_text, small_talk_reply, with_line,
 )
 from .feedback import FeedbackError, FeedbackLog
 from .sessions import Sessions
@@ -443,12 +443,14 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, te
     started = time.perf_counter()
     result = await asyncio.to_thread(service.engine.ask, asked)  # CPU work off the event loop
     service.stats.record(result, time.perf_counter() - started, asked)
+    understood = follow_up_line(text, asked)
     if result.best is None:
         _log_decline(update, service, text, asked, result)
-        await say(update, context, decline_text(result, MAX_QUESTION_CHARS, _example(service.engine)))
+        declined = decline_text(result, MAX_QUESTION_CHARS, _example(service.engine))
+        await say(update, context, with_line(understood, declined))
         return
     number = conversation.remember(text, asked, result)
-    await send_html(update, context, answer_html(result.best),
+    await send_html(update, context, with_line(escape(understood), answer_html(result.best)),
                     _buttons(number, conversation.get(number), service.feedback is not None))
 
 

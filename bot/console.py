@@ -13,7 +13,7 @@ from .feedback import FeedbackError, FeedbackLog
 from .engine import Engine
 from .replies import (
     ARTICLE_GONE, NO_LAST_ANSWER, NOTHING_MORE, RELOAD_FAILED, WRONG_CONSOLE, cited_answer, decline_text,
-    example_questions, reload_text, small_talk_reply, source_line,
+    example_questions, follow_up_line, reload_text, small_talk_reply, source_line, with_line,
 )
 from .smalltalk import small_talk
 
@@ -75,7 +75,8 @@ class ConsoleSession:
         if not result.declined:  # a decline keeps the last answer for /more and /source
             self.conversation.remember(text, question, result)
         # only a decline shows an example question: not worth making for every answer
-        self.say(format_answer(result, self.example() if result.declined else ""))
+        reply = format_answer(result, self.example() if result.declined else "")
+        self.say(with_line(follow_up_line(text, question), reply))
         return True
 
     def example(self) -> str:

@@ -19,10 +19,12 @@ Tagger = Callable[[str], list[tuple[str, str]]]  # jieba.posseg pairs, e.g. Know
 
 # Words that ask rather than name: a noun right after one belongs to the question (什么时候, 什么地方, 多少钱).
 ASKING_RE = re.compile(r"什么|哪|谁|怎|多少|几|啥|何|多大|多久|多长|吗|呢")
-# Parts of speech that name a thing (jieba: n* nouns and names, j abbreviations, eng Latin words, vn verbal nouns).
-NAMING_TAGS = ("n", "j", "eng", "vn")
+# Parts of speech that name a thing (jieba: n* nouns and names, j abbreviations, eng Latin words, vn verbal nouns,
+# i four-character set phrases, which jieba also makes of a noun and its time word: 今天天气怎么样 asks of its own).
+NAMING_TAGS = ("n", "j", "eng", "vn", "i")
 NAME_TAGS = ("nr", "ns", "nt", "nz", "j", "eng")  # proper names: the heart of a topic when a question has one
-# A leading 那/那么 ("then, what about") joins a question to the previous one without naming anything itself.
+# A leading 那/那么 ("then, what about") joins a question to the previous one without naming anything itself: what
+# follows is about the previous topic unless it holds a proper name (那门票多少钱 after 湘江音乐节…; not 那北京冬奥会…).
 LEADING_CONJUNCTION_RE = re.compile(r"^\s*(?:那么|那)(?=[^个些里儿边样种])")
 
 
@@ -77,8 +79,9 @@ class Conversation:
     def question_for(self, said: str, tagged: Tagger) -> str:
         """What to ask the engine: `said` itself, or, for a follow-up, `said` about the previous question's topic.
 
-        A question is a follow-up when it refers back (它, 其, 该, 这个 …) or names nothing of its own (那签约了几个？);
-        a question naming its own topic starts a new one. The topic lasts FOLLOW_UP_SECONDS after its last use.
+        A question is a follow-up when it refers back (它, 其, 该, 这个 …), names nothing of its own (签约了几个？), or
+        leads with 那 and names no proper name (那门票多少钱？); a question naming its own topic starts a new one. The
+        topic lasts FOLLOW_UP_SECONDS after its last use.
         """
         now = self.clock()
         if not asks_something(said):  # empty lines, "OK", a pasted link: nothing to complete
@@ -89,7 +92,8 @@ class Conversation:
         names_own = any(tag.startswith(NAME_TAGS) for _, tag in words)
         referring = [] if names_own else [w for w, tag in words if _refers_back(w, tag)]
         fresh = self.topic is not None and now - self.topic.since < FOLLOW_UP_SECONDS
-        if fresh and (referring or not own):
+        joined = LEADING_CONJUNCTION_RE.match(said) is not None and not names_own
+        if fresh and (referring or not own or joined):
             self.topic.since = now
             return _about(said, "".join(self.topic.words), referring[0] if referring else None)
         self.topic = Topic(own, now) if own else None

@@ -21,6 +21,7 @@ RELOADED = "已重新加载：{articles} 篇文章，{passages} 个句子，用�
 RELOAD_FAILED = "重新加载失败，继续使用原来的语料：{error}"
 BUILT_FROM_SEEDS = "新建语料文件：{files}"
 SKIPPED_ENTRIES = "跳过了不是普通文件的条目：{entries}"
+FOLLOW_UP = "（接上一个问题：{question}）"
 
 
 def source_line(candidate: Candidate) -> str:
@@ -43,6 +44,17 @@ def answer_text(candidate: Candidate) -> tuple[str, str | None]:
 def cited_answer(candidate: Candidate) -> str:
     """A candidate as the console shows it: the sentence (dates beside relative time words), then its citation."""
     return f"{answer_text(candidate)[0]}\n{source_line(candidate)}"
+
+
+def follow_up_line(said: str, asked: str) -> str:
+    """A line above the reply when a follow-up was asked about the previous topic (bot/dialogue.py), so the reader
+    sees what was answered (那门票多少钱？ → 湘江音乐节门票多少钱？); empty when the question was asked as typed."""
+    return FOLLOW_UP.format(question=asked) if asked != said else ""
+
+
+def with_line(line: str, reply: str) -> str:
+    """reply under line (nothing added for an empty line)."""
+    return f"{line}\n{reply}" if line else reply
 
 
 def reload_text(report) -> str:

@@ -543,10 +543,11 @@ def test_a_follow_up_question_is_answered_about_the_previous_topic(seed_engine):
         fake.message("轨博会什么时候举行？", sender=READER)
         (when,) = await replies(fake, READER["id"], 1)
         assert "<b>12月8日至11日</b>" in when.params["text"]
-        fake.message("那它在哪举行？", sender=READER)
-        assert (await replies(fake, READER["id"], 2))[1].params["text"] == place
+        fake.message("那它在哪举行？", sender=READER)  # said above the answer: what the follow-up was taken to ask
+        assert (await replies(fake, READER["id"], 2))[1].params["text"] == "（接上一个问题：轨博会在哪举行？）\n" + place
         fake.message("那签约了几个？", sender=READER)
-        assert "签约项目23个" in (await replies(fake, READER["id"], 3))[2].result["text"]
+        signed = (await replies(fake, READER["id"], 3))[2].result["text"]
+        assert signed.startswith("（接上一个问题：轨博会签约了几个？）\n") and "签约项目23个" in signed
         fake.message("那北京冬奥会什么时候开幕？", sender=READER)  # a topic of its own: not about 轨博会
         assert (await replies(fake, READER["id"], 4))[3].params["text"].startswith(DECLINE)
 

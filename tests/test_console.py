@@ -226,9 +226,10 @@ def test_small_talk_gets_a_short_reply_not_a_decline(seed_engine):
 def test_a_follow_up_is_answered_about_the_previous_question_and_a_new_topic_starts_afresh(seed_engine):
     printed = converse(seed_engine, RAIL, "那它在哪举行？", "那签约了几个？", OLYMPICS)
     assert printed[0:2] == [seed_engine.ask(RAIL).sentence, RAIL_SOURCE]
-    assert "在株洲举行" in printed[2]
-    assert "签约项目23个" in printed[4]
-    assert printed[6] == DECLINE
+    # a follow-up says what it was taken to ask, above its answer; a question of its own does not
+    assert printed[2] == "（接上一个问题：轨博会在哪举行？）" and "在株洲举行" in printed[3]
+    assert printed[5] == "（接上一个问题：轨博会签约了几个？）" and "签约项目23个" in printed[6]
+    assert printed[8] == DECLINE
 
 
 def test_good_and_bad_vote_on_the_answer_shown_last_with_its_question(seed_engine, tmp_path):

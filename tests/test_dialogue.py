@@ -70,3 +70,16 @@ def test_a_demonstrative_before_a_name_of_its_own_is_not_a_follow_up(tagged):
     conversation.question_for("档案学会哪天成立的？", tagged)
     assert conversation.question_for("本届轨博会的主题是什么？", tagged) == "本届轨博会的主题是什么？"
     assert conversation.question_for("它在哪举行？", tagged) == "轨博会在哪举行？"
+
+
+def test_a_leading_na_asks_about_the_previous_topic_unless_a_proper_name_follows(tagged):
+    conversation = Conversation()
+    asked = ask_in_turn(conversation, tagged, RAIL, "那门票多少钱？", "那结果呢？", "那北京冬奥会什么时候开幕？")
+    assert asked == [RAIL, "轨博会门票多少钱？", "轨博会结果呢？", "那北京冬奥会什么时候开幕？"]
+    assert conversation.question_for("门票多少钱？", tagged) == "门票多少钱？"  # no 那: a topic of its own
+
+
+def test_a_set_phrase_is_a_topic_of_its_own_not_a_follow_up(tagged):
+    conversation = Conversation()
+    conversation.question_for("天台小学的志愿者戴的是什么？", tagged)
+    assert conversation.question_for("今天天气怎么样", tagged) == "今天天气怎么样"  # jieba: 今天天气 is one phrase (i)
