@@ -18,8 +18,8 @@ from .masthead import TEASER_RE, TEASERS_TITLE
 from .layout import (
     BYLINE_LINE_RE, DATELINE_RE, LEADING_BYLINE_RE, NAMES_LINE_RE, TRAILING_BYLINE_RE, breaks_a_word, dateline_parts, is_headline, page_items,
 )
-from .pages import PAPERS_FILE, PageMeta, Papers, PapersError, is_iso_date, paper_from_dateline, parse_header
-from .text import CJK_RE, ends_sentence, join_broken, normalize
+from .pages import PAPERS_FILE, PageMeta, Papers, PapersError, is_iso_date, paper_from_dateline
+from .text import CJK_RE, ends_sentence, join_broken
 
 REQUIRED_FIELDS = ("id", "title", "text")
 OPTIONAL_FIELDS = ("byline", "source", "kicker", "dateline", "date", "paper", "page", "continues")

@@ -8,7 +8,7 @@ import pytest
 
 from bot.corpus import parse_seed
 from bot.layout import DATELINE_RE, dateline_parts, page_items
-from bot.pages import PageMeta, Papers
+from bot.pages import Papers
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
