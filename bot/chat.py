@@ -450,7 +450,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, te
         await say(update, context, with_line(understood, declined))
         return
     number = conversation.remember(text, asked, result)
-    await send_html(update, context, with_line(escape(understood), answer_html(result.best)),
+    await send_html(update, context, answer_html(result.best, understood),
                     _buttons(number, conversation.get(number), service.feedback is not None))
 
 

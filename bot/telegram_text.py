@@ -20,6 +20,7 @@ def escape(text: str) -> str:
 
 
 ANSWER_MAX_CHARS = 3000  # an answer sentence longer than this is cut for display; with its source it fits 4,096
+ABOVE_MAX_CHARS = 200  # a line over the answer (a follow-up's question) is cut to this
 
 
 def clip(text: str, limit: int) -> str:
@@ -29,8 +30,10 @@ def clip(text: str, limit: int) -> str:
     return _cut(text, limit - 1)[0] + "…"
 
 
-def answer_html(candidate: Candidate) -> str:
-    """The candidate sentence with its fact in bold, then its source line; everything else escaped."""
+def answer_html(candidate: Candidate, above: str = "") -> str:
+    """The candidate sentence with its fact in bold, then its source line; everything else escaped. `above`, a plain
+    line over the answer (what a follow-up was taken to ask), is cut to ABOVE_MAX_CHARS; the source line gives way
+    so that the whole still fits one message."""
     sentence, fact = answer_text(candidate)
     sentence = clip(sentence, ANSWER_MAX_CHARS)
     start = sentence.find(fact) if fact else -1
@@ -39,7 +42,10 @@ def answer_html(candidate: Candidate) -> str:
     else:
         end = start + len(fact)
         body = f"{escape(sentence[:start])}<b>{escape(fact)}</b>{escape(sentence[end:])}"
-    return f"{body}\n{escape(clip(source_line(candidate), MessageLimit.MAX_TEXT_LENGTH - ANSWER_MAX_CHARS - 1))}"
+    above = clip(above, ABOVE_MAX_CHARS) if above else ""
+    room = MessageLimit.MAX_TEXT_LENGTH - ANSWER_MAX_CHARS - 1 - (telegram_length(above) + 1 if above else 0)
+    head = f"{escape(above)}\n" if above else ""
+    return f"{head}{body}\n{escape(clip(source_line(candidate), room))}"
 
 
 def telegram_length(text: str) -> int:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import html
 import re
 
+from telegram.constants import MessageLimit
+
 from bot.answer import Candidate
 from bot.corpus import Article
-from bot.telegram_text import answer_html, article_messages, split_text, telegram_length
+from bot.telegram_text import ABOVE_MAX_CHARS, answer_html, article_messages, split_text, telegram_length
 
 
 def candidate(sentence: str, fact: str | None = None, title: str = "标题", byline: str = "记者/甲") -> Candidate:
@@ -30,6 +32,15 @@ def test_answer_html_dates_relative_words_in_the_bold_fact_and_cites_paper_and_d
 def test_answer_html_without_a_fact_in_the_sentence_only_escapes():
     assert answer_html(candidate("x<y", fact="不在句中", byline="")) == "x&lt;y\n——《标题》"
     assert answer_html(candidate("x<y", fact=None, byline="")) == "x&lt;y\n——《标题》"
+
+
+def test_a_line_above_the_answer_is_escaped_and_a_long_one_still_fits_one_message():
+    assert answer_html(candidate("x<y", fact=None, byline=""), "（接上一个问题：a<b）") == (
+        "（接上一个问题：a&lt;b）\nx&lt;y\n——《标题》")
+    huge = candidate("句" * 5000, fact=None, title="题" * 5000, byline="")
+    text = answer_html(huge, "问" * 600)
+    assert telegram_length(html.unescape(re.sub("<[^>]+>", "", text))) <= MessageLimit.MAX_TEXT_LENGTH
+    assert text.startswith("问" * (ABOVE_MAX_CHARS - 1) + "…\n" + "句")
 
 
 def test_split_text_cuts_between_paragraphs_and_stays_under_the_limit():
