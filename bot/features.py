@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 
 import numpy as np
 
@@ -30,6 +31,7 @@ FEATURES = (
     *(f"{name}_behind" for name in ("w_sentence", "w_context", "char2", "lcs", "bm25", "asked_distance")),
     "rare_missing_context", "rare_missing_article", "rare_unseen", "lead_context", "lead_article",
     "has_asked", "asked_count", "asked_distance", "asked_before", "asked_outside_question", "w_beyond_title",
+    "lead_sentences", "rarest_sentences", "w_partial",
     *(f"kind_{k}" for k in KINDS),
     *(f"has_{k}" for k in TYPED_KINDS), "named_asked",
 )
@@ -87,6 +89,7 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
     pivots = _pivots(question)
     # the word a question leads with is most often its topic (龙胆 in 龙胆生长的地区海拔约是多少米)
     lead = min(terms, key=lambda t: t.start).text if terms else None
+    rarest_word = max(terms, key=lambda t: t.weight).text if terms else None
     # who, where, which body: LAC's names in the candidates BM25 ranks highest (bot/entities.py)
     if question.kind in entities.ASKED_TAG:
         rows[:, INDEX["named_asked"]] = entities.UNTAGGED
@@ -110,13 +113,17 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
         if sentence.article not in articles:
             articles[sentence.article] = _article(knowledge, sentence.article, doc)
         title, article_tokens, size = articles[sentence.article]
+        # how many of the article's sentences hold the question's topic and its rarest word: an article about it
+        # repeats it, one that names it in passing (a title in a list) holds it once
+        f_lead = article_tokens.get(lead, 0) if lead else -1
+        f_rarest = article_tokens.get(rarest_word, 0) if rarest_word else -1
         neighbours = [j for j in (doc - 1, doc + 1) if 0 <= j < len(sentences) and sentences[j].article == sentence.article]
         context = set(tokens).union(*(knowledge.sentence_tokens[j] for j in neighbours))
         context_text = text + "".join(compared(j) for j in neighbours) + title
         f = rows[row]
         if lead is None:
             f[INDEX["lead_context"]] = f[INDEX["lead_article"]] = -1
-        w_sentence = w_context = w_article = w_title = w_synonym = 0.0
+        w_sentence = w_context = w_article = w_title = w_synonym = w_partial = 0.0
         beyond = beyond_here = 0.0  # the question's words its headline does not hold: what it asks beyond the topic
         n_sentence = n_article = 0
         missing_article = missing_context = rare_article = rare_context = 0.0
@@ -148,8 +155,11 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
                 at = text.find(word)
                 if at >= 0:
                     anchors.append(at)
-            elif len(word) > 1 and thesaurus.synonyms_in(word, tokens):
-                w_synonym += term.weight
+            else:
+                # a word the sentence holds only in part, by its characters (剂 in 剂次, 院 in 医院, 开发区 → 开发)
+                w_partial += term.weight * sum(c in text for c in word) / len(word)
+                if len(word) > 1 and thesaurus.synonyms_in(word, tokens):
+                    w_synonym += term.weight
         f[0] = found.bm25[row]
         f[1] = found.bm25[row] / found.top
         f[2] = math.log1p(found.rank[row])
@@ -163,6 +173,8 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
         f[13] = missing_context / rarest
         f[14] = w_synonym / total
         f[INDEX["w_beyond_title"]] = beyond_here / beyond if beyond else -1
+        f[INDEX["lead_sentences"]], f[INDEX["rarest_sentences"]] = f_lead, f_rarest
+        f[INDEX["w_partial"]] = w_partial / total
         f[INDEX["rare_missing_context"]], f[INDEX["rare_missing_article"]] = rare_context, rare_article
         sentence_grams = {n: _grams(text, n) for n in (1, 2, 3)}
         f[15] = len(grams[1] & sentence_grams[1]) / max(len(grams[1]), 1)
@@ -245,15 +257,16 @@ def _typed(f: np.ndarray, knowledge, doc: int, sentence: str, question: Question
         f[INDEX["pivot_distance"]] = min(FAR, min(min(abs(s.start - a), abs(s.end - a)) for s in asked for a in pivot_at))
 
 
-def _article(knowledge, article: int, doc: int) -> tuple[str, set[str], int]:
-    """An article's headline (lower case), the set of its sentences' tokens, and its sentence count."""
+def _article(knowledge, article: int, doc: int) -> tuple[str, Counter, int]:
+    """An article's headline (lower case), its sentences' tokens with how many sentences hold each, and its
+    sentence count."""
     from .candidates import article_span
 
     record = knowledge.articles[article]
     span = article_span(knowledge, doc)
-    tokens: set[str] = set()
+    tokens: Counter = Counter()
     for j in span:
-        tokens.update(knowledge.sentence_tokens[j])
+        tokens.update(set(knowledge.sentence_tokens[j]))
     return simplified(f"{record.title} {record.kicker}").lower(), tokens, len(span)
 
 
@@ -262,7 +275,8 @@ DECLINE_FROM_BEST = ("w_sentence", "w_context", "w_article", "w_title", "n_artic
                      "unseen", "unseen_rarest", "terms", "rare_missing_context", "rare_missing_article", "rare_unseen",
                      "lead_context", "lead_article", "asked_distance",
                      "thesaurus", "char2", "char2_context", "lcs", "bm25_rel", "article_rel", "has_asked",
-                     "numbers_article", "pivot_here", "pivot_distance", "w_beyond_title", *(f"kind_{k}" for k in KINDS))
+                     "numbers_article", "pivot_here", "pivot_distance", "w_beyond_title", "lead_sentences",
+                     "rarest_sentences", "w_partial", *(f"kind_{k}" for k in KINDS))
 DECLINE_FEATURES = ("score", "margin", "share", "near", *DECLINE_FROM_BEST)
 
 

@@ -136,3 +136,14 @@ def test_what_the_question_asks_beyond_its_headline(knowledge):
     # every word of the question is in the school article's headline: nothing beyond it to look for
     _, _, rows, sentences = table(knowledge, "城东新建几所学校?")
     assert row_of(rows, sentences, "新建学校3所")[INDEX["w_beyond_title"]] == -1
+
+
+def test_how_often_the_article_repeats_the_topic_and_words_the_sentence_holds_only_in_part(knowledge):
+    _, _, rows, sentences = table(knowledge, "湘音节的票最低多少钱?")
+    price = row_of(rows, sentences, "最低80元")
+    assert price[INDEX["lead_sentences"]] == 2.0  # 湘音节 is in the festival article's first two sentences
+    assert 0.0 < price[INDEX["w_partial"]] < 1.0  # 票 only inside 门票: held in part, not as a word
+    _, _, rows, sentences = table(knowledge, "图书馆的门票多少钱?")  # the festival's article never names a library
+    price = row_of(rows, sentences, "最低80元")
+    assert price[INDEX["lead_sentences"]] == 0.0 and price[INDEX["w_partial"]] == 0.0
+    assert {"lead_sentences", "rarest_sentences", "w_partial"} <= set(DECLINE_FEATURES)
