@@ -113,10 +113,6 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
         if sentence.article not in articles:
             articles[sentence.article] = _article(knowledge, sentence.article, doc)
         title, article_tokens, size = articles[sentence.article]
-        # how many of the article's sentences hold the question's topic and its rarest word: an article about it
-        # repeats it, one that names it in passing (a title in a list) holds it once
-        f_lead = article_tokens.get(lead, 0) if lead else -1
-        f_rarest = article_tokens.get(rarest_word, 0) if rarest_word else -1
         neighbours = [j for j in (doc - 1, doc + 1) if 0 <= j < len(sentences) and sentences[j].article == sentence.article]
         context = set(tokens).union(*(knowledge.sentence_tokens[j] for j in neighbours))
         context_text = text + "".join(compared(j) for j in neighbours) + title
@@ -173,7 +169,10 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
         f[13] = missing_context / rarest
         f[14] = w_synonym / total
         f[INDEX["w_beyond_title"]] = beyond_here / beyond if beyond else -1
-        f[INDEX["lead_sentences"]], f[INDEX["rarest_sentences"]] = f_lead, f_rarest
+        # how many of the article's sentences hold the question's topic and its rarest word: an article about it
+        # repeats it, one that names it in passing (a title in a list) holds it once
+        f[INDEX["lead_sentences"]] = article_tokens.get(lead, 0) if terms else -1
+        f[INDEX["rarest_sentences"]] = article_tokens.get(rarest_word, 0) if terms else -1
         f[INDEX["w_partial"]] = w_partial / total
         f[INDEX["rare_missing_context"]], f[INDEX["rare_missing_article"]] = rare_context, rare_article
         sentence_grams = {n: _grams(text, n) for n in (1, 2, 3)}

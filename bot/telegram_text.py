@@ -42,10 +42,9 @@ def answer_html(candidate: Candidate, above: str = "") -> str:
     else:
         end = start + len(fact)
         body = f"{escape(sentence[:start])}<b>{escape(fact)}</b>{escape(sentence[end:])}"
-    above = clip(above, ABOVE_MAX_CHARS) if above else ""
-    room = MessageLimit.MAX_TEXT_LENGTH - ANSWER_MAX_CHARS - 1 - (telegram_length(above) + 1 if above else 0)
-    head = f"{escape(above)}\n" if above else ""
-    return f"{head}{body}\n{escape(clip(source_line(candidate), room))}"
+    head = clip(above, ABOVE_MAX_CHARS) + "\n" if above else ""
+    room = MessageLimit.MAX_TEXT_LENGTH - ANSWER_MAX_CHARS - 1 - telegram_length(head)
+    return f"{escape(head)}{body}\n{escape(clip(source_line(candidate), room))}"
 
 
 def telegram_length(text: str) -> int:
