@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .answer import Answer, Candidate
+from .question import strip_opening
 from .smalltalk import asks_something
 from .text import is_content_word
 
@@ -92,10 +93,11 @@ class Conversation:
         names_own = any(tag.startswith(NAME_TAGS) for _, tag in words)
         referring = [] if names_own else [w for w, tag in words if _refers_back(w, tag)]
         fresh = self.topic is not None and now - self.topic.since < FOLLOW_UP_SECONDS
-        joined = LEADING_CONJUNCTION_RE.match(said) is not None and not names_own
+        core = strip_opening(said.strip())  # 请问，那门票多少钱？ leads with 那 once the politeness is set aside
+        joined = LEADING_CONJUNCTION_RE.match(core) is not None and not names_own
         if fresh and (referring or not own or joined):
             self.topic.since = now
-            return _about(said, "".join(self.topic.words), referring[0] if referring else None)
+            return _about(core, "".join(self.topic.words), referring[0] if referring else None)
         self.topic = Topic(own, now) if own else None
         return said
 

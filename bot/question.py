@@ -83,6 +83,15 @@ def strip_padding(text: str) -> str:
         text = shorter
 
 
+def strip_opening(text: str) -> str:
+    """请问，那门票多少钱？ → 那门票多少钱？: the polite opening alone, the question's own words and mark kept."""
+    while True:
+        shorter = _LEADING.sub("", text)
+        if shorter == text or not shorter:
+            return text
+        text = shorter
+
+
 def question_kind(text: str) -> tuple[str, tuple[int, int] | None]:
     for kind, pattern in KIND_PATTERNS:
         match = pattern.search(text)

@@ -79,6 +79,11 @@ def test_a_leading_na_asks_about_the_previous_topic_unless_a_proper_name_follows
     assert conversation.question_for("门票多少钱？", tagged) == "门票多少钱？"  # no 那: a topic of its own
 
 
+def test_a_polite_opening_does_not_hide_a_follow_up(tagged):
+    asked = ask_in_turn(Conversation(), tagged, RAIL, "请问，那门票多少钱？", "你好，请问它在哪举行？", "我想问下那签约了几个？")
+    assert asked == [RAIL, "轨博会门票多少钱？", "轨博会在哪举行？", "轨博会签约了几个？"]
+
+
 def test_a_set_phrase_is_a_topic_of_its_own_not_a_follow_up(tagged):
     conversation = Conversation()
     conversation.question_for("天台小学的志愿者戴的是什么？", tagged)
