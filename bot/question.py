@@ -75,18 +75,18 @@ class Question:
 
 def strip_padding(text: str) -> str:
     """请问一下，轨博会哪天开幕呀？谢谢！ → 轨博会哪天开幕 (never strips a question down to nothing)."""
-    text = normalize(text)
-    while True:
-        shorter = _TRAILING.sub("", _LEADING.sub("", text))
-        if shorter == text or not shorter:
-            return text
-        text = shorter
+    return _until_still(normalize(text), lambda t: _TRAILING.sub("", _LEADING.sub("", t)))
 
 
 def strip_opening(text: str) -> str:
     """请问，那门票多少钱？ → 那门票多少钱？: the polite opening alone, the question's own words and mark kept."""
+    return _until_still(text, lambda t: _LEADING.sub("", t))
+
+
+def _until_still(text: str, strip) -> str:
+    """strip applied until it changes nothing (你好，请问… loses both), stopping before it would leave nothing."""
     while True:
-        shorter = _LEADING.sub("", text)
+        shorter = strip(text)
         if shorter == text or not shorter:
             return text
         text = shorter
