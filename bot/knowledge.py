@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from . import entities
 from .corpus import Article
 from .retrieval import Index, smooth_idf
-from .text import Tokenizer, simplified, split_sentences
+from .text import Tokenizer, plain_tagged, simplified, split_sentences
 
 # "(以下简称“轨博会”)", "(简称“湖南意华”)": the paper defines its own abbreviations.
 ABBREVIATION_RE = re.compile(r"([\u4e00-\u9fff\w·]{2,40}?)\((?:以下)?简称“([^”]{2,12})”\)")
@@ -103,10 +103,28 @@ def learn_file_vocabulary(articles: Iterable[Article]) -> dict:
             for name in TITLED_NAME_RE.findall(text):
                 tagged[name] = "nr"
             for full, short in ABBREVIATION_RE.findall(text):
-                full = re.sub(r"^\d{4}", "", full)  # "2021中国国际…" names the edition, not the thing
+                full = re.sub(r"^\d{4}", "", _name_only(full, short))  # "2021中国国际…" names the edition, not the thing
                 abbreviations[short] = full
                 tagged[short] = tagged[full] = "nz"
     return {"quoted": list(quoted), "tagged": tagged, "abbreviations": abbreviations}
+
+
+def _name_only(full: str, short: str) -> str:
+    """The name an abbreviation stands for, without the words before it that ABBREVIATION_RE took in: 送到了湖南意华交通
+    装备股份有限公司 → 湖南意华交通装备股份有限公司. A name is nouns; it starts after the last verb, particle or
+    preposition (jieba's tags v, u…, p) that leaves every character of the short form in it, in order, since a short
+    form is made of its name's characters (国开行 keeps 国家开发银行 whole although jieba tags 开发 a verb)."""
+    start = position = 0
+    for word, flag in plain_tagged(full):
+        position += len(word)
+        if (flag == "v" or flag[:1] in ("u", "p")) and _in_order(short, full[position:]):
+            start = position
+    return full[start:]
+
+
+def _in_order(short: str, full: str) -> bool:
+    rest = iter(full)
+    return all(char in rest for char in short)
 
 
 def merge_vocabularies(learned: Iterable[dict]) -> tuple[dict[str, str], dict[str, str]]:

@@ -217,5 +217,18 @@ def base_tags() -> dict[str, str]:
     return {keys.get(word, word): tag for word, tag in reader.word_tag_tab.items()}
 
 
+def plain_tagged(text: str) -> list[tuple[str, str]]:
+    """(word, part-of-speech) pairs of jieba's own dictionary and tags alone (no user words, no HMM guessing)."""
+    return [(pair.word, pair.flag) for pair in _plain_tagger().lcut(text, HMM=False)]
+
+
+@functools.cache
+def _plain_tagger():
+    jieba.dt.check_initialized()
+    reader = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+    reader.tokenizer, reader.word_tag_tab = jieba.dt, base_tags()
+    return reader
+
+
 def is_content_word(word: str) -> bool:
     return bool(_WORD_CHAR_RE.search(word)) and word not in QUESTION_WORDS and word not in STOPWORDS
