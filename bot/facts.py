@@ -111,6 +111,7 @@ CN = rf"[{CN_DIGITS}十百千万亿几]+(?:点[{CN_DIGITS}]+)?"
 NUM = rf"(?:{ARABIC}|{CN})"
 NOT_AFTER = r"(?<![A-Za-z\d.])"  # a figure starts a run of digits, never inside one (3 of 93.5%, 7 of A7版)
 UNIT = "|".join(UNITS)
+DURATION_UNIT = "年|月|星期|周|天|日|小时|钟头|分钟|秒"
 PERIOD = r"(?:早上|早晨|清晨|上午|中午|下午|傍晚|晚上|夜间|凌晨|当晚)"
 YEAR = rf"(?:\d{{4}}|[{CN_DIGITS}]{{4}})年"
 MONTH = r"(?:\d{1,2}|十[一二]?|[一二三四五六七八九])月"
@@ -443,18 +444,22 @@ def of_kind(found: list[Span], kind: str, question: str = "") -> list[Span]:
     shape, counter = _asked_shape(kind, question)
     places = {s.text for s in found if s.kind == "place"}
     chosen = [s for s in found if s.kind in wanted and not _said_in(s, question, asked, places)]
-    return sorted(chosen, key=lambda s: (*_rank(s, wanted, shape), not counter(s), s.start))
+    return sorted(chosen, key=lambda s: (*_rank(s, wanted, shape), counter is not None and not counter(s), s.start))
 
 
 def _asked_shape(kind: str, question: str):
-    """Two tests of a span from the question's wording: of the shape asked (strong) and in its counter (weak)."""
+    """Two tests of a span from the question's wording, each None when the wording gives none: of the shape asked
+    (strong) and in its counter (weak): 多少钱 → 元; 哪一年 → 年; 哪个县 → …县; 多少辆 → 辆; 几天 → 天."""
     marks: tuple[str, ...] = ()
     counter: tuple[str, ...] = ()
     heads: tuple[str, ...] = ()
     if kind == "number":
         marks = next((measure for pattern, measure in ASKED_MEASURES if pattern.search(question)), ())
-        counted = re.search(rf"(?:多少|几)个?({UNIT})", question)
+        counted = re.search(rf"(?:多少|几)({UNIT})", question)  # 多少个项目 counts in 个, not 项
         counter = (counted.group(1),) if counted and counted.group(1) != "个" else ()
+    elif kind == "duration":  # 几天, 多少个月: a span in that unit (not 20分钟 for 几年)
+        counted = re.search(rf"(?:多少|几)个?({DURATION_UNIT})", question)
+        counter = (counted.group(1),) if counted else ()
     elif kind == "time":
         marks = tuple(m for pattern, precision in ASKED_PRECISION if pattern.search(question) for m in precision)
     elif kind in ("person", "place", "organization"):
@@ -463,7 +468,7 @@ def _asked_shape(kind: str, question: str):
         heads = tuple(h for h in heads if h not in ("里", "儿", "位", "些", "人", "是", "的", "天", "年", "种"))
     shape = (lambda s: any(h and s.text.endswith(h) for h in heads)) if heads else \
         (lambda s: any(m in s.text for m in marks)) if marks else None
-    return shape, (lambda s: any(m in s.text for m in counter)) if counter else (lambda s: True)
+    return shape, (lambda s: any(m in s.text for m in counter)) if counter else None
 
 
 def _rank(span: Span, wanted: tuple[str, ...], shape) -> tuple[int, bool]:
@@ -525,7 +530,7 @@ def emphasis(sentence: str, tagged: list[tuple[str, str]], kind: str, question: 
         clause = min(abs(bisect.bisect_left(separators, s.start) - c) for c in clauses)
         chars = min(min(abs(s.start - a), abs(s.end - a)) for a in at)
         cued = s.kind == "place" and sentence[:s.start].endswith(PLACE_CUES)
-        return clause, not counter(s), chars, not cued, -len(s.text), s.start
+        return clause, counter is not None and not counter(s), chars, not cued, -len(s.text), s.start
 
     best = min(candidates, key=nearness)
     start, end = best.start, best.end

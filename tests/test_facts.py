@@ -148,6 +148,12 @@ def test_the_questions_figures_are_not_answers():
     assert "11岁" not in [s.text for s in of_kind(spans(VACCINE, tagged(VACCINE)), "number", "3到11岁孩子的接种率有多高")]
 
 
+def test_a_span_in_the_unit_asked_comes_first():
+    sentence = "每次办理不到20分钟,她在窗口已经干了8年。"
+    assert [s.text for s in of_kind(spans(sentence, tagged(sentence)), "duration", "她在窗口干了几年")][0] == "8年"
+    assert [s.text for s in of_kind(spans(sentence, tagged(sentence)), "duration", "办一次要几分钟")][0] == "20分钟"
+
+
 def test_who_questions_take_persons_before_organisations():
     assert [s.kind for s in of_kind(spans(VISIT, tagged(VISIT)), "person")] == ["person", *["organization"] * 3]
 
