@@ -444,12 +444,13 @@ def of_kind(found: list[Span], kind: str, question: str = "") -> list[Span]:
     shape, counter = _asked_shape(kind, question)
     places = {s.text for s in found if s.kind == "place"}
     chosen = [s for s in found if s.kind in wanted and not _said_in(s, question, asked, places)]
-    return sorted(chosen, key=lambda s: (*_rank(s, wanted, shape), counter is not None and not counter(s), s.start))
+    return sorted(chosen, key=lambda s: (*_rank(s, wanted, shape), not counter(s), s.start))
 
 
 def _asked_shape(kind: str, question: str):
-    """Two tests of a span from the question's wording, each None when the wording gives none: of the shape asked
-    (strong) and in its counter (weak): 多少钱 → 元; 哪一年 → 年; 哪个县 → …县; 多少辆 → 辆; 几天 → 天."""
+    """Two tests of a span from the question's wording: of the shape asked (strong; None when the wording gives
+    none) and in its counter (weak; true of every span when it gives none): 多少钱 → 元; 哪一年 → 年; 哪个县 → …县;
+    多少辆 → 辆; 几天 → 天."""
     marks: tuple[str, ...] = ()
     counter: tuple[str, ...] = ()
     heads: tuple[str, ...] = ()
@@ -468,7 +469,7 @@ def _asked_shape(kind: str, question: str):
         heads = tuple(h for h in heads if h not in ("里", "儿", "位", "些", "人", "是", "的", "天", "年", "种"))
     shape = (lambda s: any(h and s.text.endswith(h) for h in heads)) if heads else \
         (lambda s: any(m in s.text for m in marks)) if marks else None
-    return shape, (lambda s: any(m in s.text for m in counter)) if counter else None
+    return shape, (lambda s: any(m in s.text for m in counter)) if counter else (lambda s: True)
 
 
 def _rank(span: Span, wanted: tuple[str, ...], shape) -> tuple[int, bool]:
@@ -530,7 +531,7 @@ def emphasis(sentence: str, tagged: list[tuple[str, str]], kind: str, question: 
         clause = min(abs(bisect.bisect_left(separators, s.start) - c) for c in clauses)
         chars = min(min(abs(s.start - a), abs(s.end - a)) for a in at)
         cued = s.kind == "place" and sentence[:s.start].endswith(PLACE_CUES)
-        return clause, counter is not None and not counter(s), chars, not cued, -len(s.text), s.start
+        return clause, not counter(s), chars, not cued, -len(s.text), s.start
 
     best = min(candidates, key=nearness)
     start, end = best.start, best.end

@@ -125,10 +125,9 @@ class Tokenizer:
         self._jieba.FREQ, self._jieba.total, added, _, tags = state
         self._own_total = state[1] - sum(suggested for suggested, _, _ in added.values())  # jieba's own dictionary's
         self._jieba.initialized = True
-        self._posseg = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
         tags = dict(tags)  # jieba's own, the user words' on top
         tags.update((word, tag) for word, (_, _, tag) in added.items() if tag)
-        self._posseg.tokenizer, self._posseg.word_tag_tab = self._jieba, tags
+        self._posseg = _pos_tagger(self._jieba, tags)
 
     def state(self) -> tuple:
         """(prefix dictionary, total, {user word: (its frequency, jieba's own or None, its tag)}, prefixes added,
@@ -225,8 +224,13 @@ def plain_tagged(text: str) -> list[tuple[str, str]]:
 @functools.cache
 def _plain_tagger():
     jieba.dt.check_initialized()
+    return _pos_tagger(jieba.dt, base_tags())
+
+
+def _pos_tagger(tokenizer: jieba.Tokenizer, tags: dict[str, str]):
+    """jieba.posseg over this tokenizer's dictionary and these tags (its constructor would read jieba's files)."""
     reader = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
-    reader.tokenizer, reader.word_tag_tab = jieba.dt, base_tags()
+    reader.tokenizer, reader.word_tag_tab = tokenizer, tags
     return reader
 
 
