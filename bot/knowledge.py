@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from . import entities
 from .corpus import Article
 from .retrieval import Index, smooth_idf
-from .text import Tokenizer, may_be_name, plain_tagged, simplified, split_sentences
+from .text import Tokenizer, plain_tagged, simplified, split_sentences
 
 # "(以下简称“轨博会”)", "(简称“湖南意华”)": the paper defines its own abbreviations.
 ABBREVIATION_RE = re.compile(r"([\u4e00-\u9fff\w·]{2,40}?)\((?:以下)?简称“([^”]{2,12})”\)")
@@ -100,7 +100,7 @@ def learn_file_vocabulary(articles: Iterable[Article]) -> dict:
     for article in articles:
         for text in (simplified(article.title), simplified(article.text)):  # as the tokenizer reads them
             quoted.update(dict.fromkeys(QUOTED_TERM_RE.findall(text)))
-            for name in filter(may_be_name, TITLED_NAME_RE.findall(text)):  # not 专家 of 院士专家, 的父亲 of 单杨院士的父亲
+            for name in TITLED_NAME_RE.findall(text):
                 tagged[name] = "nr"
             for full, short in ABBREVIATION_RE.findall(text):
                 full = re.sub(r"^\d{4}", "", _name_only(full, short))  # "2021中国国际…" names the edition, not the thing

@@ -27,7 +27,6 @@ if "jieba.posseg" not in sys.modules:
     finally:
         del jieba.dt.get_dict_file
 import jieba.posseg  # noqa: E402 (bound here when it was imported before)
-from jieba.posseg.char_state_tab import P as _CHAR_STATES  # noqa: E402 (each character's HMM states, B-nr among them)
 
 SENTENCE_END = "。!?;…"
 CLOSERS = "”’\")】》」』"
@@ -220,15 +219,6 @@ def base_tags() -> dict[str, str]:
 def plain_tagged(text: str) -> list[tuple[str, str]]:
     """(word, part-of-speech) pairs of jieba's own dictionary and tags alone (no user words, no HMM guessing)."""
     return [(pair.word, pair.flag) for pair in _plain_tagger().lcut(text, HMM=False)]
-
-
-def may_be_name(word: str) -> bool:
-    """Whether a word found where a name stands (部长罗琼) can be a person's name: it starts with a character jieba's
-    tagger has seen begin one (its HMM's B-nr state: 罗, 单, 于, not 的, 会, 专), and jieba's own dictionary does not
-    know it whole as some other word (专家, 和平)."""
-    pairs = plain_tagged(word)
-    known_otherwise = len(pairs) == 1 and not pairs[0][1].startswith("nr")
-    return bool(word) and ("B", "nr") in _CHAR_STATES.get(word[0], ()) and not known_otherwise
 
 
 @functools.cache
