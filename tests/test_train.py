@@ -138,3 +138,22 @@ def test_an_open_sets_other_half_asks_its_questions_among_other_paragraphs_for_r
     rng = np.random.default_rng(0)
     outcomes = [_outcome("drcd_dev", rng), _outcome("drcd_dev_other_half", rng)]
     assert [o.name for o in train._declining(outcomes)] == ["drcd_dev"]
+
+
+def test_the_ranker_weighs_a_question_of_a_small_set_more_than_one_of_a_large_set():
+    """A question of a set of n weighs n ** -BALANCE in the ranker's fit, as in the decline fit: the newspaper sets'
+    hundred-odd questions each count, beside Wikipedia's thousands. Questions no candidate answers teach nothing."""
+    import numpy as np
+
+    def collected(name, n):
+        rows = [np.full((3, 2), float(i)) for i in range(n)]
+        labels = [np.array([True, False, False]) for _ in range(n)]
+        labels[0] = np.zeros(3, dtype=bool)  # its answer was not fetched: no ranking to learn
+        return train.Collected(name, rows, labels, np.ones(n, dtype=bool))
+
+    rows, labels, sizes, weight = train._groups([collected("small", 5), collected("large", 101)])
+    assert len(rows) == len(labels) == len(weight) == sizes.sum() == 3 * (4 + 100)
+    assert np.isclose(weight.mean(), 1.0)
+    small, large = weight[0], weight[-1]
+    assert np.allclose(weight[:12], small) and np.allclose(weight[12:], large)
+    assert np.isclose(small / large, (101 / 5) ** train.BALANCE) and small > large
