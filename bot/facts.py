@@ -111,6 +111,8 @@ CN = rf"[{CN_DIGITS}十百千万亿几]+(?:点[{CN_DIGITS}]+)?"
 NUM = rf"(?:{ARABIC}|{CN})"
 NOT_AFTER = r"(?<![A-Za-z\d.])"  # a figure starts a run of digits, never inside one (3 of 93.5%, 7 of A7版)
 UNIT = "|".join(UNITS)
+# A number question naming what it counts (多少个项目, 几辆车): its measure words (投资) do not bind the answer's shape.
+COUNTED = re.compile(rf"(?:多少|几)个?(?:{UNIT})|(?:多少|几)个")
 DURATION_UNIT = "年|月|星期|周|天|日|小时|钟头|分钟|秒"
 PERIOD = r"(?:早上|早晨|清晨|上午|中午|下午|傍晚|晚上|夜间|凌晨|当晚)"
 YEAR = rf"(?:\d{{4}}|[{CN_DIGITS}]{{4}})年"
@@ -521,7 +523,11 @@ def emphasis(sentence: str, tagged: list[tuple[str, str]], kind: str, question: 
         return None
     wanted = ANSWERED_BY[kind]
     shape, counter = _asked_shape(kind, question)
+    if kind == "number" and COUNTED.search(question):
+        shape = None  # 投资了多少个项目 asks for projects: what it counts decides, not its measure words
     best_rank = _rank(candidates[0], wanted, shape)
+    if kind == "number" and best_rank[1]:
+        return None  # 多少钱 and no sum of money here: 800多家 would be a wrong answer in bold
     candidates = [s for s in candidates if _rank(s, wanted, shape) == best_rank]
     separators = [m.start() for m in CLAUSE_ENDS.finditer(sentence)]
     at = list(anchors) or [0]

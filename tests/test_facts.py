@@ -186,6 +186,14 @@ def test_no_span_of_the_kind_bolds_nothing(sentence, kind):
     assert bold(sentence, kind, "怎么样") is None
 
 
+def test_an_amount_in_another_measure_than_the_one_asked_is_not_bold():
+    assert bold("展会将有800多家企业参展,签约项目23个。", "number", "展会门票多少钱", ["展会"]) is None  # no price
+    sentence = "展会将有800多家企业参展,签约项目23个,总投资107.18亿元。"
+    assert bold(sentence, "number", "总投资多少钱", ["总投资"]) == "107.18亿元"
+    assert bold(sentence, "number", "投资了多少个项目", ["项目"]) == "23个"  # it names what it counts
+    assert bold("展会开幕了,展期4天。", "number", "参展的人多大年纪", ["展会"]) is None
+
+
 def test_bold_joins_adjacent_spans_of_the_kind():
     assert bold(COUPLE, "place", "金成开夫妇原籍是哪里", ["原籍", "夫妇"]) == "浙江温州市永嘉县"
     assert bold("今年1月至3月,全市新增就业1.2万人。", "time", "全市新增就业是什么时候", ["全市", "新增", "就业"]) \
