@@ -457,7 +457,8 @@ def _asked_shape(kind: str, question: str):
     counter: tuple[str, ...] = ()
     heads: tuple[str, ...] = ()
     if kind == "number":
-        marks = next((measure for pattern, measure in ASKED_MEASURES if pattern.search(question)), ())
+        if not COUNTED.search(question):  # 投资了多少个项目 asks for projects: what it counts decides, not 投资
+            marks = next((measure for pattern, measure in ASKED_MEASURES if pattern.search(question)), ())
         counted = re.search(rf"(?:多少|几)({UNIT})", question)  # 多少个项目 counts in 个, not 项
         counter = (counted.group(1),) if counted and counted.group(1) != "个" else ()
     elif kind == "duration":  # 几天, 多少个月: a span in that unit (not 20分钟 for 几年)
@@ -523,8 +524,6 @@ def emphasis(sentence: str, tagged: list[tuple[str, str]], kind: str, question: 
         return None
     wanted = ANSWERED_BY[kind]
     shape, counter = _asked_shape(kind, question)
-    if kind == "number" and COUNTED.search(question):
-        shape = None  # 投资了多少个项目 asks for projects: what it counts decides, not its measure words
     best_rank = _rank(candidates[0], wanted, shape)
     if kind == "number" and best_rank[1]:
         return None  # 多少钱 and no sum of money here: 800多家 would be a wrong answer in bold
