@@ -30,6 +30,7 @@ def test_padding_never_empties_a_question():
     ("轨博会什么时候举行", "time"), ("一共有多少家企业参展", "number"), ("湖南意华的董事长是谁", "person"),
     ("展会在哪里举行", "place"), ("为什么要成立档案学会", "reason"), ("轨博会多久举办一次", "frequency"),
     ("活动持续几天", "duration"), ("哪家公司中标", "organization"), ("怎么预约", "manner"), ("主题是什么", "other"),
+    ("轨博会是哪几天开", "time"), ("哪几年连续获奖", "time"), ("用了几年", "duration"),
 ])
 def test_question_kind(question, kind):
     assert question_kind(question)[0] == kind
@@ -42,6 +43,13 @@ def test_terms_leave_out_question_words_and_padding():
     assert "成立" in words and any("档案" in w for w in words)
     assert not {"请问", "哪天", "谢谢", "一下"} & set(words)
     assert [t.start for t in question.terms] == sorted(t.start for t in question.terms)
+
+
+def test_which_days_is_a_question_word_not_evidence():
+    question = analyze("今年轨博会是哪几天开？", TOKENIZER, weight)
+    assert question.kind == "time"
+    assert "开" in [t.text for t in question.terms]
+    assert not any("几" in t.text for t in question.terms)
 
 
 def test_padded_and_plain_questions_analyse_the_same():
