@@ -86,9 +86,9 @@ ASKED_MEASURES = (
 # What part of a date a time question asks for (几点 → 早上7点): times that give it come first.
 ASKED_PRECISION = (
     (re.compile(r"几点|几时|什么时刻|钟点"), ("点", "时", "分", ":")),
-    (re.compile(r"哪一?年|几几年|什么年代|哪个年代"), ("年", "世纪", "朝")),
-    (re.compile(r"几月|哪个月"), ("月",)),
-    (re.compile(r"哪一?天|几号|几日|日期|星期几|周几|礼拜几"), ("日", "号", "天", "星期", "周")),
+    (re.compile(r"哪[一几]?年|几几年|什么年代|哪个年代"), ("年", "世纪", "朝")),
+    (re.compile(r"几月|哪个月|哪几个月"), ("月",)),
+    (re.compile(r"哪[一几]?天|几号|几日|日期|星期几|周几|礼拜几"), ("日", "号", "天", "星期", "周")),
     (re.compile(r"朝代|时期"), ("朝", "世纪", "年代", "时期")),
 )
 # 哪个县, 哪家公司, 什么单位: the asked thing's name ends like the word after the question word.

@@ -212,6 +212,9 @@ def test_bold_prefers_the_shape_the_question_asks_for():
     assert bold(total, "number", "治理黑臭水体一共砸了多少钱", ["黑臭水体"]) == "27亿元"  # not the nearer 90%
     assert bold(total, "number", "黑臭水体消除比例是多少", ["黑臭水体"]) == "90%"
     assert bold(WAITING, "time", "席大爷那天一大早几点就去等着了", ["席大爷"]) == "早上7点钟"  # not the nearer 今天
+    honour = "12月1日,该校获评省级文明校园,这是继2019年之后的又一荣誉。"
+    assert bold(honour, "time", "该校是哪一年获评文明校园的", ["获评"]) == "2019年"  # not the nearer 12月1日
+    assert bold(honour, "time", "该校是哪几年获评文明校园的", ["获评"]) == "2019年"
     assert bold(VISIT, "place", "慰问院士家属时,哪个县的组织部也去了", ["慰问", "院士"]) == "攸县"
     assert bold(VISIT, "organization", "县里是哪个组织部跟着去的", ["慰问"]) == "攸县县委组织部"
 
