@@ -23,8 +23,8 @@ from . import thesaurus
 from .knowledge import TITLED_NAME_RE
 from .text import simplified
 
-KINDS = ("time", "frequency", "duration", "number", "person", "place", "organization", "reason", "benefit", "manner",
-         "other")
+KINDS = ("time", "frequency", "duration", "number", "code", "person", "place", "organization", "reason", "benefit",
+         "manner", "other")
 
 # ================================================================ word lists
 
@@ -97,7 +97,7 @@ PLURAL = re.compile(r"哪些|哪几|有谁|都有|分别")  # the answer is a li
 # Which kinds of fact answer which kind of question, best first ("who" is sometimes a body: 谁主办).
 ANSWERED_BY = {"person": ("person", "organization"), "organization": ("organization",), "place": ("place",),
                "time": ("time",), "frequency": ("frequency",), "duration": ("duration", "time"), "number": ("number",),
-               "reason": ("reason",), "benefit": ("benefit", "reason")}
+               "code": ("code",), "reason": ("reason",), "benefit": ("benefit", "reason")}
 # Spans of a kind that make one fact when they touch (浙江 温州市 永嘉县) or stand one of these apart (12月8日至11日).
 JOINED_KINDS = {"time": "至到-–—~", "duration": "至到-–—~", "number": "至到-–—~", "frequency": "", "place": ""}
 LIST_JOINERS = ("、", "和", "及", "与")
@@ -141,6 +141,9 @@ PATTERNS: dict[str, re.Pattern] = {
     "number": re.compile(
         rf"{NOT_AFTER}(?:百分之{CN}|第?{NUM}\s?(?:多|余)?(?:万亿|[万亿])?(?:多|余)?(?:{UNIT})|{ARABIC}\s?[%‰]"
         rf"|{CN}成(?![员为功立绩果就本熟])|{NUM}(?:多|余)?[万亿])"),
+    # a number that names (a telephone, a licence, a postcode): a long run of digits that is no amount or date
+    "code": re.compile(rf"{NOT_AFTER}(?:0\d{{2,3}}-\d{{7,8}}|\d{{5,}})(?![A-Za-z\d.%‰]|,\d)"
+                       rf"(?!\s?(?:多|余|万|亿|{UNIT}|{DURATION_UNIT}))"),
     # a reason or benefit is the clause its cue word opens
     "reason": re.compile(r"(?:为了|旨在|因为|因(?![为此而素])|由于|目的是|是为了|从而|以便|导致|使得|所以|因此)[^,，。;；!?！？]+"),
     "benefit": re.compile(r"(?:缩短|降低|减少|提高|提升|节省|节约|方便|便于|加快|有效|有助于|有利于)[^,，。;；!?！？]+"),

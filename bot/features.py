@@ -17,7 +17,7 @@ from .candidates import Candidates, RETRIEVED
 from .question import KINDS, Question
 from .text import simplified
 
-TYPED_KINDS = ("time", "duration", "frequency", "number", "person", "place", "organization", "reason", "benefit")
+TYPED_KINDS = ("time", "duration", "frequency", "number", "code", "person", "place", "organization", "reason", "benefit")
 FAR = 100  # characters: "no such span near the question's words"
 
 FEATURES = (

@@ -27,13 +27,19 @@ _TRAILING = re.compile(
     r"(?:[\s,，.。!！?？~～、…]|谢谢(?:你|您|啦|了)?|多谢|感谢|麻烦了|拜托了|呀|啊|哈|呢|吧|啦|哦|喔|嘛)+$"
 )
 
+# What a number that names something is called (a code question asks for one).
+CODE_WORDS = ("号码", "编号", "电话", "热线", "代码", "邮编", "账号", "卡号", "车牌", "车牌号", "注册号", "证号")
 # The first kind whose pattern matches wins, so more specific kinds come first (为什么…多少 asks for a reason,
-# 多久一次 for a frequency, 哪几家 for organisations). Longer alternatives come first inside a pattern.
+# 多久一次 and 每隔多久 for a frequency while 隔多久才 asks a length, 哪几家 for organisations). Longer alternatives
+# come first inside a pattern.
 KIND_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("benefit", re.compile(r"有(什么|啥|哪些)(好处|作用|用处|效果|帮助)|(什么|啥)好处")),
-    ("reason", re.compile(r"为什么|为何|为啥|干嘛|什么原因|啥原因|原因是|目的是|什么目的|出于什么")),
+    # 为什么 after a verb ending in 为 (称为, 改为, 列为) asks what a thing is called or made, not why
+    ("reason", re.compile(r"(?<!原)(?:是)?因为(?:什么|何|啥)|(?<![称作认视改列名译评誉选划定分变化转升成])为(?:什么|啥)"
+                          r"|(?<![称作认视改列名译评誉选划定分变化转升])为何"
+                          r"|干嘛|什么原因|啥原因|原因是|目的是|什么目的|出于什么")),
     ("frequency", re.compile(
-        r"(多久|多长时间|隔几[年月天]|几[年月天])[^,?]{0,6}一(次|回|届|期|刊|趟)|多少年一|多久一|每隔多久|隔多久|多长时间一")),
+        r"(多久|多长时间|隔几[年月天]|几[年月天])[^,?]{0,6}一(次|回|届|期|刊|趟)|多少年一|多久一|每隔多久|多长时间一")),
     # 哪几天 asks which days (a time), 几天 how many (a duration)
     ("duration", re.compile(
         r"多久|多长时间|有多长|多少天|(?<!哪)几天|多少分钟|几分钟|几个小时|(?<!哪)几个月|多少个月|多少年|(?<!哪)几年(?!级)"
@@ -41,14 +47,18 @@ KIND_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("organization", re.compile(
         r"哪几家|哪些(单位|部门|机构|组织|公司|企业|国家)|哪(个|家)(单位|部门|机构|组织|公司|企业|学校|协会|平台|厂)"
         r"|哪家|哪所|什么(单位|部门|机构|组织|公司|企业)|谁(?=主办|承办|办|组织)")),
+    # a number that names rather than counts: 电话是多少 wants 0731-28681234, not an amount (the word named stays evidence)
+    ("code", re.compile(
+        "(?:" + "|".join(f"(?<={w})" for w in CODE_WORDS) + r")(?:是|为)?(?:多少|什么|啥)"
+        r"|(?:什么|哪个|啥)(?=" + "|".join(CODE_WORDS) + ")")),
     ("person", re.compile(r"哪位|哪一位|哪个人|什么人|哪些人|叫什么名字|姓什么|哪几位|是谁|谁")),
     ("time", re.compile(
         r"什么时候|啥时候|何时|哪[一几]?天|几号|几月|哪(?:几)?个月|哪[一几]?年|几点|什么时间|哪个时间|什么年代|哪个朝代|哪个时期"
         r"|日期")),
     ("place", re.compile(
-        r"在哪儿|在哪里|在哪(?![个些家座位])|哪里|哪儿|什么地方|何地|何处|哪个(城市|省|市|县|区|国家|地方|地区|镇|乡|村)|哪(座|国)|哪些地方")),
+        r"在哪儿|在哪里|在哪一?边|在哪(?![个些家座位边])|哪一?边|哪里|哪儿|什么地方|何地|何处|哪个(城市|省|市|县|区|国家|地方|地区|镇|乡|村)|哪(座|国)|哪些地方")),
     ("number", re.compile(
-        r"多少|几[个项场位名家处次件座所吨人期篇批届类种条户台辆岁元米]|多大|多高|多重|多远|多长|多深|多宽|百分之几|几成|几")),
+        r"多少|几[个项场位名家处次件座所吨人期篇批届类种条户台辆岁元米]|多大|多高|多重|多远|多长|多深|多宽|百分之几|几成|几(?![何乎])")),
     ("manner", re.compile(r"怎么样|怎么|怎样|如何|靠什么|用什么|通过什么|什么方式|什么办法|什么手段")),
     ("other", re.compile(r"什么样的?|什么|啥|哪些|哪个|哪种|哪类|哪一")),
 )
@@ -126,9 +136,29 @@ def analyze(text: str, tokenizer, weight) -> Question:
         start = cleaned.lower().find(word, position)
         start = position if start < 0 else start
         position = start + len(word)
-        if not is_content_word(word) or any(a <= start and start + len(word) <= b for a, b in spans):
+        if any(a <= start and start + len(word) <= b for a, b in spans):
+            continue
+        word, start = _outside(word, start, asking, tokenizer.known)
+        if not is_content_word(word):
             continue
         if word not in terms:
             terms[word] = Term(word, weight(word), start)
     numbers = tuple(m.group(0) for m in _NUMBER_RE.finditer(cleaned))
     return Question(cleaned, kind, asking, tuple(terms.values()), numbers)
+
+
+def _outside(word: str, start: int, asking: tuple[int, int] | None, known) -> tuple[str, int]:
+    """The word less the part the question phrase covers, and where it starts, when that part leaves a word of the
+    dictionary: jieba may cut across the question phrase (展区有多大面积 → 多/大面积: the evidence is 面积; 哪些方面 →
+    方面). Otherwise the whole word: what is left is no word (多少年轻人 → 轻人, where 多少年 was read as the phrase)."""
+    if not asking:
+        return word, start
+    a, b = asking
+    end = start + len(word)
+    if start < a < end <= b:  # the phrase covers the word's tail
+        rest, at = word[:a - start], start
+    elif a <= start < b < end:  # … or its head
+        rest, at = word[b - start:], b
+    else:
+        return word, start
+    return (rest, at) if len(rest) > 1 and known(rest) else (word, start)

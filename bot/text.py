@@ -144,6 +144,10 @@ class Tokenizer:
         own = added[word][1] if word in added else self._state[0].get(word)
         return min(1.0, math.log((self._own_total + 1) / ((own or 0) + 1)) / math.log(self._own_total + 1))
 
+    def known(self, word: str) -> bool:
+        """Whether word is in the dictionary (jieba's own or the corpus's words), not only a prefix of longer words."""
+        return bool(self._jieba.FREQ.get(word))
+
     def words(self, text: str) -> list[str]:
         """All jieba words of normalised text in simplified characters, lower-cased, white space dropped."""
         return [w.lower() for w in self._jieba.lcut(simplified(normalize(text)), HMM=True) if w.strip()]

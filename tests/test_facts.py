@@ -158,6 +158,16 @@ def test_who_questions_take_persons_before_organisations():
     assert [s.kind for s in of_kind(spans(VISIT, tagged(VISIT)), "person")] == ["person", *["organization"] * 3]
 
 
+def test_a_code_is_a_long_run_of_digits_that_is_no_amount_or_date():
+    licence = "·中国南方航空动力机械公司大兴机械厂遗失 4302001001708 号营业执照正、副本"
+    assert found(licence, "code") == ["4302001001708"]
+    assert found("举报电话:0731-28681234,欢迎监督。", "code") == ["0731-28681234"]
+    assert found("市民可拨打12345热线反映。", "code") == ["12345"]
+    assert found("总投资20000元,共有15000人参加,2021年12月8日开幕,人口123,456人。", "code") == []
+    assert bold(licence, "code", "营业执照编号是多少", ["营业执照"]) == "4302001001708"
+    assert bold("总投资20000元。", "code", "编号是多少") is None
+
+
 # ---------------------------------------------------------------- the bold span
 
 def test_bold_is_the_fact_nearest_the_question_words():

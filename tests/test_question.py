@@ -31,6 +31,10 @@ def test_padding_never_empties_a_question():
     ("展会在哪里举行", "place"), ("为什么要成立档案学会", "reason"), ("轨博会多久举办一次", "frequency"),
     ("活动持续几天", "duration"), ("哪家公司中标", "organization"), ("怎么预约", "manner"), ("主题是什么", "other"),
     ("轨博会是哪几天开", "time"), ("哪几年连续获奖", "time"), ("用了几年", "duration"),
+    ("营业执照编号是多少", "code"), ("投诉电话是多少", "code"), ("丢的是什么号码", "code"),
+    ("打完疫苗要隔多久才能打加强针", "duration"), ("联络员会议隔多久开一次", "frequency"), ("每隔多久检查", "frequency"),
+    ("这种酶被称为什么", "other"), ("医院后来更名为什么", "other"), ("白矮星会因为什么而增加质量", "reason"),
+    ("日本锁国的原因为何", "reason"), ("孙中山的故乡在哪边", "place"),
 ])
 def test_question_kind(question, kind):
     assert question_kind(question)[0] == kind
@@ -43,6 +47,22 @@ def test_terms_leave_out_question_words_and_padding():
     assert "成立" in words and any("档案" in w for w in words)
     assert not {"请问", "哪天", "谢谢", "一下"} & set(words)
     assert [t.start for t in question.terms] == sorted(t.start for t in question.terms)
+
+
+def test_the_thing_a_code_question_names_is_evidence():
+    question = analyze("大兴机械厂遗失的营业执照编号是多少？", TOKENIZER, weight)
+    assert question.kind == "code" and "编号" in [t.text for t in question.terms]
+    assert "多少" not in [t.text for t in question.terms]
+
+
+def test_a_word_jieba_cuts_across_the_question_phrase_keeps_the_word_outside_it():
+    def words(text):
+        return [t.text for t in analyze(text, TOKENIZER, weight).terms]
+
+    assert "面积" in words("轨博会的展区有多大面积") and "大面积" not in words("轨博会的展区有多大面积")  # 多/大面积
+    assert "方面" in words("重要性体现在哪些方面")
+    assert "年轻人" in words("有多少年轻人参加")  # 轻人 is no word: the word stays whole
+    assert "称为" in words("这种酶被称为什么") and "原因" in words("日本锁国的原因为何")
 
 
 def test_which_days_is_a_question_word_not_evidence():
