@@ -28,7 +28,8 @@ _TRAILING = re.compile(
 )
 
 # What a number that names something is called (a code question asks for one).
-CODE_WORDS = ("号码", "编号", "电话", "热线", "代码", "邮编", "账号", "卡号", "车牌", "车牌号", "注册号", "证号")
+CODE_WORDS = ("号码", "编号", "电话", "热线", "代码", "邮编", "账号", "卡号", "车牌", "车牌号", "注册号", "证号", "执照号",
+              "门牌号", "工号", "学号", "批号", "文号")
 # The first kind whose pattern matches wins, so more specific kinds come first (为什么…多少 asks for a reason,
 # 多久一次 and 每隔多久 for a frequency while 隔多久才 asks a length, 哪几家 for organisations). Longer alternatives
 # come first inside a pattern.
