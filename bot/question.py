@@ -30,14 +30,16 @@ _TRAILING = re.compile(
 # What a number that names something is called (a code question asks for one).
 CODE_WORDS = ("号码", "编号", "电话", "热线", "代码", "邮编", "账号", "卡号", "车牌", "车牌号", "注册号", "证号", "执照号",
               "门牌号", "工号", "学号", "批号", "文号")
+# Verbs ending in 为 by their first character (称为, 改为, 列为, 誉为 …): the 为 of 为什么 right after one is theirs.
+_WEI_VERBS = "称作认视改列名译评誉选划定分变化转升"
 # The first kind whose pattern matches wins, so more specific kinds come first (为什么…多少 asks for a reason,
 # 多久一次 and 每隔多久 for a frequency while 隔多久才 asks a length, 哪几家 for organisations). Longer alternatives
 # come first inside a pattern.
 KIND_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("benefit", re.compile(r"有(什么|啥|哪些)(好处|作用|用处|效果|帮助)|(什么|啥)好处")),
-    # 为什么 after a verb ending in 为 (称为, 改为, 列为) asks what a thing is called or made, not why
-    ("reason", re.compile(r"(?<!原)(?:是)?因为(?:什么|何|啥)|(?<![称作认视改列名译评誉选划定分变化转升成])为(?:什么|啥)"
-                          r"|(?<![称作认视改列名译评誉选划定分变化转升])为何"
+    # 为什么 after a verb ending in 为 (称为, 改为, 列为) asks what a thing is called or made, not why; 成为何 is as
+    # often a name ending in 成 (潘仕成为何…) as 成为 + 何
+    ("reason", re.compile(rf"(?<!原)(?:是)?因为(?:什么|何|啥)|(?<![{_WEI_VERBS}成])为(?:什么|啥)|(?<![{_WEI_VERBS}])为何"
                           r"|干嘛|什么原因|啥原因|原因是|目的是|什么目的|出于什么")),
     ("frequency", re.compile(
         r"(多久|多长时间|隔几[年月天]|几[年月天])[^,?]{0,6}一(次|回|届|期|刊|趟)|多少年一|多久一|每隔多久|多长时间一")),

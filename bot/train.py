@@ -130,18 +130,20 @@ def load_set(name: str, root: Path):
         with tempfile.TemporaryDirectory() as built:  # raw pages: the builder makes the articles, as `newsqa build` does
             build_corpus(root / corpus, Path(built))
             articles = load_corpus(Path(built))
-    return articles, [_named_as_built(q, articles) for q in questions]
+    titles = {a.title for a in articles}
+    return articles, [_named_as_built(q, articles, titles) for q in questions]
 
 
-def _named_as_built(question: dict, articles) -> dict:
-    """The question with the article it is about named as the corpus names it. A question set may name an article by a
-    headline the page prints but the builder does not keep (a continuation's 上接A1版, a column's name): then the one
-    article whose text holds the answer is meant, so that "without its article" takes that one out."""
+def _named_as_built(question: dict, articles, titles: set[str]) -> dict:
+    """The question with the article it is about named as the corpus names it (titles: the articles' headlines). A
+    question set may name an article by a headline the page prints but the builder does not keep (a continuation's
+    上接A1版, a column's name): then the one article whose text holds the answer is meant, so that "without its
+    article" takes that one out."""
     from .text import squash
 
     for key in ("without", "cut"):
         named = question.get(key)
-        if named and named not in {a.title for a in articles}:
+        if named and named not in titles:
             answers = [squash(a) for a in question.get("answers") or []]
             holders = {a.title for a in articles if any(x in squash(a.text) for x in answers)}
             if len(holders) == 1:

@@ -58,13 +58,15 @@ def test_an_article_named_by_a_headline_the_builder_does_not_keep_is_the_one_hol
     # a question set may name a page's column or continuation line (◀◀ 上接A1版) where the corpus has the article
     articles = [Article(id="1", title="甲", text="音乐节在长沙举行。"), Article(id="2", title="乙", text="图书馆开到晚上9点。"),
                 Article(id="3", title="丙", text="据报道,图书馆开到晚上9点。")]
-    named = train._named_as_built({"question": "音乐节在哪里举行?", "answers": ["长沙"], "without": "上接A1版"}, articles)
+    titles = {a.title for a in articles}
+    named = train._named_as_built({"question": "音乐节在哪里举行?", "answers": ["长沙"], "without": "上接A1版"}, articles,
+                                  titles)
     assert named["without"] == "甲"
     assert train.collect("t", articles, [named], progress=False).answerable.tolist() == [False]
     kept = {"question": "音乐节在哪里举行?", "answers": ["长沙"], "without": "甲"}
-    assert train._named_as_built(kept, articles) == kept  # a headline the corpus has is left alone
+    assert train._named_as_built(kept, articles, titles) == kept  # a headline the corpus has is left alone
     two = {"question": "图书馆开到几点?", "answers": ["晚上9点"], "cut": "某栏目"}
-    assert train._named_as_built(two, articles) == two  # two articles hold the answer: which one is meant is unknown
+    assert train._named_as_built(two, articles, titles) == two  # two articles hold the answer: which one is meant is unknown
 
 
 def test_a_question_asked_without_its_answer_sentences_is_unanswerable_unless_another_article_says_it():
