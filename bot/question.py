@@ -32,9 +32,11 @@ CODE_WORDS = ("号码", "编号", "电话", "热线", "代码", "邮编", "账�
               "门牌号", "工号", "学号", "批号", "文号")
 # Verbs ending in 为 by their first character (称为, 改为, 列为, 誉为 …): the 为 of 为什么 right after one is theirs.
 _WEI_VERBS = "称作认视改列名译评誉选划定分变化转升"
+# Measure words that follow 几: 几个, 第几届 and 哪几座 are question phrases whole, so no 个/届/座 is left as evidence.
+_MEASURE = "[个项场位名家处次件座所吨人期篇批届类种条户台辆岁元米间]"
 # The first kind whose pattern matches wins, so more specific kinds come first (为什么…多少 asks for a reason,
-# 多久一次 and 每隔多久 for a frequency while 隔多久才 asks a length, 哪几家 for organisations). Longer alternatives
-# come first inside a pattern.
+# 多久一次 and 每隔多久 for a frequency while 隔多久才 asks a length, 哪几家 for organisations; 哪几个 asks which, not
+# how many). Longer alternatives come first inside a pattern.
 KIND_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("benefit", re.compile(r"有(什么|啥|哪些)(好处|作用|用处|效果|帮助)|(什么|啥)好处")),
     # 为什么 after a verb ending in 为 (称为, 改为, 列为) asks what a thing is called or made, not why; 成为何 is as
@@ -61,12 +63,14 @@ KIND_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("place", re.compile(
         r"在哪儿|在哪里|在哪一?边|在哪(?![个些家座位边])|哪一?边|哪里|哪儿|什么地方|何地|何处|哪个(城市|省|市|县|区|国家|地方|地区|镇|乡|村)|哪(座|国)|哪些地方")),
     ("number", re.compile(
-        r"多少|几[个项场位名家处次件座所吨人期篇批届类种条户台辆岁元米]|多大|多高|多重|多远|多长|多深|多宽|百分之几|几成|几(?![何乎])")),
+        rf"多少|第几{_MEASURE}?|(?<!哪)几{_MEASURE}|多大|多高|多重|多远|多长|多深|多宽|百分之几|几成|(?<!哪)几(?![何乎])")),
     ("manner", re.compile(r"怎么样|怎么|怎样|如何|靠什么|用什么|通过什么|什么方式|什么办法|什么手段")),
-    ("other", re.compile(r"什么样的?|什么|啥|哪些|哪个|哪种|哪类|哪一")),
+    ("other", re.compile(rf"什么样的?|什么|啥|哪些|哪几{_MEASURE}?|哪个|哪种|哪类|哪一")),
 )
 KINDS = tuple(kind for kind, _ in KIND_PATTERNS)
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+# What a numeral-and-measure word (一种, 几倍, 哪一条) begins with: cut across a question phrase, it is part of it.
+_NUMERALS = "一几哪第两"
 
 
 @dataclass(frozen=True)
@@ -108,12 +112,22 @@ def _until_still(text: str, strip) -> str:
         text = shorter
 
 
-def question_kind(text: str) -> tuple[str, tuple[int, int] | None]:
+def question_kind(text: str, words: list[tuple[int, int]] = ()) -> tuple[str, tuple[int, int] | None]:
+    """The asked kind and where its question phrase stands. words, where the tokenizer's words stand, rule out a
+    match that begins inside one word and ends inside the next: 如何|处理 holds no 何处, 许多|高校 no 多高, 多伦多|大学
+    no 多大."""
     for kind, pattern in KIND_PATTERNS:
-        match = pattern.search(text)
-        if match:
-            return kind, match.span()
+        for match in pattern.finditer(text):
+            if not _across_words(match.span(), words):
+                return kind, match.span()
     return "other", None
+
+
+def _across_words(span: tuple[int, int], words: list[tuple[int, int]]) -> bool:
+    a, b = span
+    head = next((w for w in words if w[0] < a < w[1]), None)
+    tail = next((w for w in words if w[0] < b < w[1]), None)
+    return head is not None and tail is not None and head != tail
 
 
 def refusal(text: str) -> str:
@@ -131,14 +145,11 @@ def refusal(text: str) -> str:
 def analyze(text: str, tokenizer, weight) -> Question:
     """The question's kind and its evidence words; weight(word) gives a word's rarity in the corpus."""
     cleaned = simplified(strip_padding(text))  # one script for the patterns and the words (為什麼 → 为什么)
-    kind, asking = question_kind(cleaned)
+    words = _placed(tokenizer.words(cleaned), cleaned.lower())
+    kind, asking = question_kind(cleaned, [(start, start + len(word)) for word, start in words])
     spans = [m.span() for _, pattern in KIND_PATTERNS for m in pattern.finditer(cleaned)]
     terms: dict[str, Term] = {}
-    position = 0
-    for word in tokenizer.words(cleaned):
-        start = cleaned.lower().find(word, position)
-        start = position if start < 0 else start
-        position = start + len(word)
+    for word, start in words:
         if any(a <= start and start + len(word) <= b for a, b in spans):
             continue
         word, start = _outside(word, start, asking, tokenizer.known)
@@ -148,6 +159,17 @@ def analyze(text: str, tokenizer, weight) -> Question:
             terms[word] = Term(word, weight(word), start)
     numbers = tuple(m.group(0) for m in _NUMBER_RE.finditer(cleaned))
     return Question(cleaned, kind, asking, tuple(terms.values()), numbers)
+
+
+def _placed(words: list[str], text: str) -> list[tuple[str, int]]:
+    """Each word with where it starts in text."""
+    placed, position = [], 0
+    for word in words:
+        start = text.find(word, position)
+        start = position if start < 0 else start
+        position = start + len(word)
+        placed.append((word, start))
+    return placed
 
 
 def _outside(word: str, start: int, asking: tuple[int, int] | None, known) -> tuple[str, int]:
@@ -164,4 +186,6 @@ def _outside(word: str, start: int, asking: tuple[int, int] | None, known) -> tu
         rest, at = word[b - start:], b
     else:
         return word, start
+    if len(rest) == 1 and word[0] in _NUMERALS:  # 哪一/一种, 哪/哪一条, 几/几倍: a measure word, no evidence
+        return "", at
     return (rest, at) if len(rest) > 1 and known(rest) else (word, start)

@@ -36,6 +36,8 @@ def test_padding_never_empties_a_question():
     ("打完疫苗要隔多久才能打加强针", "duration"), ("联络员会议隔多久开一次", "frequency"), ("每隔多久检查", "frequency"),
     ("这种酶被称为什么", "other"), ("医院后来更名为什么", "other"), ("白矮星会因为什么而增加质量", "reason"),
     ("日本锁国的原因为何", "reason"), ("孙中山的故乡在哪边", "place"),
+    ("经开区要建设哪几个特色园区", "other"), ("东芝排名第几", "number"), ("今年是第几届爱心送考", "number"),
+    ("这座楼有几间正殿", "number"),
 ])
 def test_question_kind(question, kind):
     assert question_kind(question)[0] == kind
@@ -71,6 +73,34 @@ def test_which_days_is_a_question_word_not_evidence():
     assert question.kind == "time"
     assert "开" in [t.text for t in question.terms]
     assert not any("几" in t.text for t in question.terms)
+
+
+@pytest.mark.parametrize("text, evidence", [
+    ("经开区要加快建设哪几个特色园区", "园区"), ("2005年的晶片厂排名中，东芝排名第几", "东芝"),
+    ("今年这是娄底第几届爱心送考", "送考"), ("洪秀柱去了哪几座宫庙", "宫庙"),
+])
+def test_which_few_and_ordinals_leave_no_question_word_in_the_evidence(text, evidence):
+    words = [t.text for t in analyze(text, TOKENIZER, weight).terms]
+    assert any(evidence in w for w in words)
+    assert not any("几" in w or w == "第" for w in words)
+
+
+def test_a_measure_word_jieba_joins_to_the_question_phrase_is_no_evidence():
+    def words(text):
+        return [t.text for t in analyze(text, TOKENIZER, weight).terms]
+
+    assert "一种" not in words("网球用哪一种握拍方式最有效") and "方式" in words("网球用哪一种握拍方式最有效")  # 哪/一种
+    assert "几倍" not in words("产值翻了几倍")
+    assert "组织部" in words("还有哪个组织部跟着去")  # 哪个组织 read as the phrase: 部 is no measure word
+    assert "一种" in words("这是一种什么病")  # not cut across the phrase: a word like any other
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("应该如何处理两岸关系", "manner"), ("多伦多大学的主要校区是哪个校区", "other"), ("很多大型银行实行哪一种政策", "other"),
+    ("这个计划由谁来主持", "person"),  # 谁 inside jieba's one word 由谁来 still asks who
+])
+def test_a_question_phrase_is_not_read_across_two_words(text, kind):
+    assert analyze(text, TOKENIZER, weight).kind == kind
 
 
 def test_padded_and_plain_questions_analyse_the_same():
