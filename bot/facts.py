@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -196,7 +197,11 @@ def spans(sentence: str, tagged: list[tuple[str, str]]) -> list[Span]:
 
 
 def _aligned(sentence: str, tagged) -> list[tuple[int, int, str, str]] | None:
-    """(start, end, word, flag) of each tagged word, found in turn in the sentence; None if one is not there."""
+    """(start, end, word, flag) of each tagged word, found in turn in the sentence; None if one is not there. The
+    tagger gives words as normalised text writes them (NFKC: ， as , and （ as (, full-width letters as ASCII), so
+    they are looked for in the sentence with each character so folded, which keeps its positions: Wikipedia's and
+    many papers' full-width punctuation would otherwise hide every name of the sentence."""
+    sentence = _folded(sentence)
     out, position = [], 0
     for word, flag in tagged:
         if not word:
@@ -207,6 +212,12 @@ def _aligned(sentence: str, tagged) -> list[tuple[int, int, str, str]] | None:
         position = start + len(word)
         out.append((start, position, word, flag))
     return out
+
+
+def _folded(text: str) -> str:
+    """text with each character as NFKC writes it, where that is one character (a character NFKC makes longer, ㎡ →
+    m2, stays as it is): the same length, so positions in it are the text's."""
+    return "".join(f if len(f := unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
 
 
 def _whole(sentence: str, start: int, end: int, kind: str, text: str, ends) -> bool:

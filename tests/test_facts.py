@@ -127,6 +127,16 @@ def test_common_words_are_no_names_places_or_bodies():
     assert found(LAUNCH, "organization") == []  # 博览会 is an event
 
 
+@pytest.mark.parametrize("half_width", [VISIT, OMICRON, COUPLE])
+def test_full_width_punctuation_hides_no_fact(half_width):
+    """Wikipedia and many papers print ， （ ） and full-width letters; the tagger reads them folded (NFKC)."""
+    full_width = half_width.replace(",", "，").replace("(", "（").replace(")", "）")
+    assert full_width != half_width
+    found = spans(full_width, tagged(full_width))
+    assert [(s.text, s.kind) for s in found] == [(s.text, s.kind) for s in spans(half_width, tagged(half_width))]
+    assert {s.kind for s in found} >= {"place"} and all(full_width[s.start:s.end] == s.text for s in found)
+
+
 def test_every_kind_is_found_on_its_own():
     kinds = {s.kind for s in spans(VISIT, tagged(VISIT))}
     assert kinds == {"time", "person", "place", "organization"}
