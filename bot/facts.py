@@ -460,13 +460,26 @@ def of_kind(found: list[Span], kind: str, question: str = "") -> list[Span]:
     shape, counter = _asked_shape(kind, question)
     places = {s.text for s in found if s.kind == "place"}
     chosen = [s for s in found if s.kind in wanted and not _said_in(s, question, asked, places)]
-    return sorted(chosen, key=lambda s: (*_rank(s, wanted, shape), not counter(s), s.start))
+    return sorted(chosen, key=lambda s: (*_rank(s, wanted, shape), not _counted(counter, s), s.start))
+
+
+def fitting(asked: list[Span], kind: str, question: str) -> tuple[float, float]:
+    """How the spans of the asked kind (of_kind's) fit the question's wording: does one have the shape it asks
+    (多少钱 → 元, 几点 → 7点, 哪个县 → …县), is one in the counter it uses (多少名 → 名); each 1 or 0, or -1 when the
+    wording asks for none. A sentence about the topic without the detail asked often holds a fact of the kind but
+    not of the shape: 9月15日 for 几点开始, 800多家 for 多少钱."""
+    shape, counter = _asked_shape(kind, question)
+    return (-1.0 if shape is None else float(any(shape(s) for s in asked)),
+            -1.0 if counter is None else float(any(counter(s) for s in asked)))
+
+
+def _counted(counter, span: Span) -> bool:
+    return counter is None or counter(span)
 
 
 def _asked_shape(kind: str, question: str):
-    """Two tests of a span from the question's wording: of the shape asked (strong; None when the wording gives
-    none) and in its counter (weak; true of every span when it gives none): 多少钱 → 元; 哪一年 → 年; 哪个县 → …县;
-    多少辆 → 辆; 几天 → 天."""
+    """Two tests of a span from the question's wording: of the shape asked (strong) and in its counter (weak), each
+    None when the wording gives none: 多少钱 → 元; 哪一年 → 年; 哪个县 → …县; 多少辆 → 辆; 几天 → 天."""
     marks: tuple[str, ...] = ()
     counter: tuple[str, ...] = ()
     heads: tuple[str, ...] = ()
@@ -486,7 +499,7 @@ def _asked_shape(kind: str, question: str):
         heads = tuple(h for h in heads if h not in ("里", "儿", "位", "些", "人", "是", "的", "天", "年", "种"))
     shape = (lambda s: any(h and s.text.endswith(h) for h in heads)) if heads else \
         (lambda s: any(m in s.text for m in marks)) if marks else None
-    return shape, (lambda s: any(m in s.text for m in counter)) if counter else (lambda s: True)
+    return shape, (lambda s: any(m in s.text for m in counter)) if counter else None
 
 
 def _rank(span: Span, wanted: tuple[str, ...], shape) -> tuple[int, bool]:
@@ -550,7 +563,7 @@ def emphasis(sentence: str, tagged: list[tuple[str, str]], kind: str, question: 
         clause = min(abs(bisect.bisect_left(separators, s.start) - c) for c in clauses)
         chars = min(min(abs(s.start - a), abs(s.end - a)) for a in at)
         cued = s.kind == "place" and sentence[:s.start].endswith(PLACE_CUES)
-        return clause, not counter(s), chars, not cued, -len(s.text), s.start
+        return clause, not _counted(counter, s), chars, not cued, -len(s.text), s.start
 
     best = min(candidates, key=nearness)
     start, end = best.start, best.end

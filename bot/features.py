@@ -30,7 +30,8 @@ FEATURES = (
     "w_previous", "w_next", "pronoun_first", "pivot_here", "pivot_distance",
     *(f"{name}_behind" for name in ("w_sentence", "w_context", "char2", "lcs", "bm25", "asked_distance")),
     "rare_missing_context", "rare_missing_article", "rare_unseen", "lead_context", "lead_article",
-    "has_asked", "asked_count", "asked_distance", "asked_before", "asked_outside_question", "w_beyond_title",
+    "has_asked", "asked_count", "asked_shape", "asked_counter", "asked_distance", "asked_before",
+    "asked_outside_question", "w_beyond_title",
     "lead_sentences", "rarest_sentences", "w_partial",
     *(f"kind_{k}" for k in KINDS),
     *(f"has_{k}" for k in TYPED_KINDS), "named_asked",
@@ -98,6 +99,7 @@ def features(knowledge, question: Question, found: Candidates) -> np.ndarray:
             rows[row, INDEX["named_asked"]] = entities.asked(names, question.kind, question.text)
     else:
         rows[:, INDEX["named_asked"]] = -1  # the question asks for no name
+    rows[:, INDEX["asked_shape"]] = rows[:, INDEX["asked_counter"]] = -1  # no shape asked (set by _typed)
     sentences = knowledge.sentences
     plain: dict[int, str] = {}  # each sentence's text as compared (simplified, lower case), once per question
 
@@ -240,6 +242,7 @@ def _typed(f: np.ndarray, knowledge, doc: int, sentence: str, question: Question
     """Does the sentence hold a fact of the asked kind that the question does not, and how near the matched words."""
     asked = facts.of_kind(facts.spans(sentence, knowledge.tagged_sentence(doc)), question.kind, question.text)
     f[INDEX["asked_count"]] = len(asked)
+    f[INDEX["asked_shape"]], f[INDEX["asked_counter"]] = facts.fitting(asked, question.kind, question.text)
     if not asked:
         f[INDEX["asked_distance"]] = FAR
         return
@@ -274,8 +277,8 @@ DECLINE_FROM_BEST = ("w_sentence", "w_context", "w_article", "w_title", "n_artic
                      "unseen", "unseen_rarest", "terms", "rare_missing_context", "rare_missing_article", "rare_unseen",
                      "lead_context", "lead_article", "asked_distance",
                      "thesaurus", "char2", "char2_context", "lcs", "bm25_rel", "article_rel", "has_asked",
-                     "numbers_article", "pivot_here", "pivot_distance", "w_beyond_title", "lead_sentences",
-                     "rarest_sentences", "w_partial", *(f"kind_{k}" for k in KINDS))
+                     "numbers_article", "asked_shape", "asked_counter", "pivot_here", "pivot_distance",
+                     "w_beyond_title", "lead_sentences", "rarest_sentences", "w_partial", *(f"kind_{k}" for k in KINDS))
 DECLINE_FEATURES = ("score", "margin", "share", "near", *DECLINE_FROM_BEST)
 
 

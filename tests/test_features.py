@@ -66,6 +66,20 @@ def test_the_asked_kind_of_fact_is_found_near_the_words(knowledge):
     assert undated[INDEX["has_asked"]] == 0.0
 
 
+def test_whether_a_fact_of_the_asked_kind_has_the_shape_and_counter_the_question_asks(knowledge):
+    _, _, rows, sentences = table(knowledge, "图书馆每天开放到几点?")  # 几点 asks a time of day
+    assert row_of(rows, sentences, "晚上9点")[INDEX["asked_shape"]] == 1.0
+    _, _, rows, sentences = table(knowledge, "湘音节几点开幕?")
+    dated = row_of(rows, sentences, "10月5日至7日")
+    assert dated[INDEX["has_asked"]] == 1.0 and dated[INDEX["asked_shape"]] == 0.0  # a date, not a time of day
+    _, _, rows, sentences = table(knowledge, "新学校有多少名学生?")  # 多少名 counts in 名
+    assert row_of(rows, sentences, "40名工人")[INDEX["asked_counter"]] == 1.0
+    counted = row_of(rows, sentences, "新增学位5400个")  # amounts, none of them in 名
+    assert counted[INDEX["asked_count"]] == 3 and counted[INDEX["asked_counter"]] == 0.0
+    _, _, rows, _ = table(knowledge, "湘音节由哪个单位主办?")
+    assert (rows[:, INDEX["asked_counter"]] == -1).all()  # no counter asked
+
+
 def test_shared_characters_count_when_words_differ(knowledge):
     # 展 of 开展 is not a jieba word of the sentence, but the characters 开放 are
     _, _, rows, sentences = table(knowledge, "图书馆开放到几点?")
