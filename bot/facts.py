@@ -67,7 +67,7 @@ PLACE_CUES = ("在", "于", "到", "赴", "至", "来自", "位于", "前往", "
 NAME_CONTINUES = re.compile(r"论坛|大会|峰会|公司|集团|大学|学院|银行|医院|平台|模式|战略|日报|晚报|电视台|国际|杯")
 NAMED_BODIES = re.compile(r"“([^”]{2,12})”[一二两三四五六七八九十\d]*个?(?:部门|单位|机构|机关)")  # “公检法司”四部门
 
-UNITS = ("平方公里", "平方米", "立方米", "公里", "千米", "厘米", "毫米", "米", "公顷", "亩", "公斤", "千克", "克", "吨", "斤",
+UNITS = ("平方公里", "平方公尺", "平方米", "立方米", "公里", "千米", "公尺", "公分", "厘米", "毫米", "米", "英尺", "英里", "公顷", "亩", "公斤", "千克", "克", "吨", "斤",
          "千瓦时", "千瓦", "美元", "港元", "欧元", "元", "人次", "人", "剂次", "剂", "个", "项", "场", "名", "家", "处", "篇",
          "期", "位", "次", "件", "户", "起", "所", "座", "届", "倍", "台", "辆", "批", "条", "类", "种", "周岁", "岁", "周年",
          "单", "间", "套", "份", "度", "册", "部", "本", "首", "幅", "棵", "株", "头", "只", "票", "张", "栋", "层", "床", "班",
@@ -75,7 +75,7 @@ UNITS = ("平方公里", "平方米", "立方米", "公里", "千米", "厘米",
 # What a question asks the amount of (接种率有多高 → %, 多少钱 → 元): amounts in another measure cannot answer it.
 # The first line that matches decides (经费占生产总值多少 asks a share, not money).
 ASKED_MEASURES = (
-    (re.compile(r"率|比例|占|比重|百分之几|几成|百分比|份额"), ("%", "‰", "成", "百分之")),
+    (re.compile(r"率|比例|占|比重|百分之几|几成|百分比|份额"), ("%", "‰", "成", "分之")),
     (re.compile(r"几岁|多大年纪|年龄|岁数|高龄"), ("岁",)),
     (re.compile(r"多少人|几个人|几人|人数|观众|游客|参观者|参与者|人次"), ("人",)),
     (re.compile(r"面积|占地"), ("平方", "亩", "公顷")),
@@ -140,7 +140,7 @@ PATTERNS: dict[str, re.Pattern] = {
         rf"{NOT_AFTER}{NUM}(?:多|余)?(?:个(?:多)?(?:月|星期|小时|钟头)|天|周|星期|年|小时|分钟|秒钟?|世纪)(?:左右|以上|之久|多)?"
         r"|半(?:年|个月|天|小时)|一个半(?:月|小时)"),
     "number": re.compile(
-        rf"{NOT_AFTER}(?:百分之{CN}|第?{NUM}\s?(?:多|余)?(?:万亿|[万亿])?(?:多|余)?(?:{UNIT})|{ARABIC}\s?[%‰]"
+        rf"{NOT_AFTER}(?:百分之{CN}|{CN}分之{CN}|第?{NUM}\s?(?:多|余)?(?:万亿|[万亿])?(?:多|余)?(?:{UNIT})|{ARABIC}\s?[%‰]"
         rf"|{CN}成(?![员为功立绩果就本熟])|{NUM}(?:多|余)?[万亿])"),
     # a number that names (a telephone, a licence, a postcode): a long run of digits that is no amount or date
     "code": re.compile(rf"{NOT_AFTER}(?:0\d{{2,3}}-\d{{7,8}}|\d{{5,}})(?![A-Za-z\d.%‰]|,\d)"
@@ -173,10 +173,10 @@ def spans(sentence: str, tagged: list[tuple[str, str]]) -> list[Span]:
     """Every typed fact of the sentence, each kind found on its own (spans of different kinds may overlap).
 
     tagged: jieba.posseg's (word, flag) pairs for the sentence (bot.text.Tokenizer.tagged). Should its words not follow
-    the sentence's text (the tagger normalises: full-width letters), names are not looked for. Facts are found in the
-    sentence's simplified characters (300多萬戶 as 300多万户, 陳大文 as 陈大文): positions are the sentence's own, texts
-    the simplified ones."""
-    plain = simplified(sentence)  # same length: the words are the same stretches of it
+    the sentence's text, names are not looked for. Facts are found in the sentence's simplified characters, each
+    folded as NFKC writes it (300多萬戶 as 300多万户, 陳大文 as 陈大文, 92％ as 92%, ２０２１年 as 2021年): positions are
+    the sentence's own, texts the folded ones."""
+    plain = _folded(simplified(sentence))  # same length: the words are the same stretches of it
     tokens = _aligned(sentence, tagged)
     tokens = [(start, end, plain[start:end], flag) for start, end, _, flag in tokens] if tokens is not None else None
     sentence = plain
@@ -545,7 +545,7 @@ def emphasis(sentence: str, tagged: list[tuple[str, str]], kind: str, question: 
     if kind not in ANSWERED_BY:
         return None
     found = spans(sentence, tagged)
-    printed, sentence = sentence, simplified(sentence)  # found in simplified characters, cut from the printed text
+    printed, sentence = sentence, _folded(simplified(sentence))  # found as spans() reads it, cut from the printed text
     candidates = of_kind(found, kind, question)
     if not candidates:
         return None

@@ -2,6 +2,8 @@
 
 Most sentences are the seed paper's (corpus/*.jsonl) or other papers' pages (tests/pages/), verbatim."""
 
+import unicodedata
+
 from hypothesis import given, settings, strategies as st
 import pytest
 
@@ -135,6 +137,17 @@ def test_full_width_punctuation_hides_no_fact(half_width):
     found = spans(full_width, tagged(full_width))
     assert [(s.text, s.kind) for s in found] == [(s.text, s.kind) for s in spans(half_width, tagged(half_width))]
     assert {s.kind for s in found} >= {"place"} and all(full_width[s.start:s.end] == s.text for s in found)
+
+
+def test_full_width_figures_and_fractions_are_amounts():
+    """９２％ is 92%; 五分之三 is a share as 百分之六十 is; 公尺 (Taiwan's metre) is a unit. Positions stay the sentence's."""
+    sentence = "该市面积的五分之三是山地，平均海拔1,100公尺，却占有全省９２％的产值。"
+    found = {s.text: s for s in spans(sentence, tagged(sentence)) if s.kind == "number"}
+    assert set(found) == {"五分之三", "1,100公尺", "92%"}
+    assert sentence[found["92%"].start:found["92%"].end] == "９２％"
+    assert emphasis(sentence, tagged(sentence), "number", "该市面积有多大比例是山地").text == "五分之三"
+    assert emphasis(sentence, tagged(sentence), "number", "产值占全省的百分之多少", [sentence.index("产值")]).text == "９２％"
+    assert not [s for s in spans("这是万无一失的办法。", tagged("这是万无一失的办法。")) if s.kind == "number"]
 
 
 def test_every_kind_is_found_on_its_own():
@@ -274,6 +287,6 @@ def test_spans_lie_inside_the_sentence(text):
 
 def test_words_that_do_not_follow_the_sentence_are_ignored():
     sentence = "ＡＢＣ公司总经理王芳说,全年营收１２亿元。"  # the tagger normalises full-width characters first
-    for span in spans(sentence, tagged(sentence)):
-        assert sentence[span.start:span.end] == span.text
+    for span in spans(sentence, tagged(sentence)):  # the span's text is its stretch of the sentence, folded
+        assert unicodedata.normalize("NFKC", sentence[span.start:span.end]) == span.text
     assert spans("馆长刘芳介绍了情况。", [("别的", "n"), ("句子", "n")]) != []  # its patterns still apply
