@@ -67,11 +67,12 @@ PLACE_CUES = ("在", "于", "到", "赴", "至", "来自", "位于", "前往", "
 NAME_CONTINUES = re.compile(r"论坛|大会|峰会|公司|集团|大学|学院|银行|医院|平台|模式|战略|日报|晚报|电视台|国际|杯")
 NAMED_BODIES = re.compile(r"“([^”]{2,12})”[一二两三四五六七八九十\d]*个?(?:部门|单位|机构|机关)")  # “公检法司”四部门
 
-UNITS = ("平方公里", "平方公尺", "平方米", "立方米", "公里", "千米", "公尺", "公分", "厘米", "毫米", "米", "英尺", "英里", "公顷", "亩", "公斤", "千克", "克", "吨", "斤",
-         "千瓦时", "千瓦", "美元", "港元", "欧元", "元", "人次", "人", "剂次", "剂", "个", "项", "场", "名", "家", "处", "篇",
-         "期", "位", "次", "件", "户", "起", "所", "座", "届", "倍", "台", "辆", "批", "条", "类", "种", "周岁", "岁", "周年",
-         "单", "间", "套", "份", "度", "册", "部", "本", "首", "幅", "棵", "株", "头", "只", "票", "张", "栋", "层", "床", "班",
-         "门", "例", "针", "刀", "枚", "级", "支", "段", "块", "架", "艘", "列", "字", "页")
+UNITS = ("平方公里", "平方公尺", "平方米", "立方米", "公里", "千米", "公尺", "公分", "厘米", "毫米", "米", "英尺", "英里",
+         "公顷", "亩", "公斤", "千克", "克", "吨", "斤", "千瓦时", "千瓦", "美元", "港元", "欧元", "元", "人次", "人", "剂次",
+         "剂", "个", "项", "场", "名", "家", "处", "篇", "期", "位", "次", "件", "户", "起", "所", "座",
+         "届", "倍", "台", "辆", "批", "条", "类", "种", "周岁", "岁", "周年", "单", "间", "套", "份", "度",
+         "册", "部", "本", "首", "幅", "棵", "株", "头", "只", "票", "张", "栋", "层", "床", "班", "门",
+         "例", "针", "刀", "枚", "级", "支", "段", "块", "架", "艘", "列", "字", "页")
 # What a question asks the amount of (接种率有多高 → %, 多少钱 → 元): amounts in another measure cannot answer it.
 # The first line that matches decides (经费占生产总值多少 asks a share, not money).
 ASKED_MEASURES = (
@@ -176,7 +177,7 @@ def spans(sentence: str, tagged: list[tuple[str, str]]) -> list[Span]:
     the sentence's text, names are not looked for. Facts are found in the sentence's simplified characters, each
     folded as NFKC writes it (300多萬戶 as 300多万户, 陳大文 as 陈大文, 92％ as 92%, ２０２１年 as 2021年): positions are
     the sentence's own, texts the folded ones."""
-    plain = _folded(simplified(sentence))  # same length: the words are the same stretches of it
+    plain = _as_read(sentence)  # same length: the words are the same stretches of it
     tokens = _aligned(sentence, tagged)
     tokens = [(start, end, plain[start:end], flag) for start, end, _, flag in tokens] if tokens is not None else None
     sentence = plain
@@ -218,6 +219,11 @@ def _folded(text: str) -> str:
     """text with each character as NFKC writes it, where that is one character (a character NFKC makes longer, ㎡ →
     m2, stays as it is): the same length, so positions in it are the text's."""
     return "".join(f if len(f := unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
+
+
+def _as_read(sentence: str) -> str:
+    """The sentence as spans() reads it: simplified characters, each folded as NFKC writes it; the same length."""
+    return _folded(simplified(sentence))
 
 
 def _whole(sentence: str, start: int, end: int, kind: str, text: str, ends) -> bool:
@@ -545,7 +551,7 @@ def emphasis(sentence: str, tagged: list[tuple[str, str]], kind: str, question: 
     if kind not in ANSWERED_BY:
         return None
     found = spans(sentence, tagged)
-    printed, sentence = sentence, _folded(simplified(sentence))  # found as spans() reads it, cut from the printed text
+    printed, sentence = sentence, _as_read(sentence)  # found as spans() reads it, cut from the printed text
     candidates = of_kind(found, kind, question)
     if not candidates:
         return None

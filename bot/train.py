@@ -21,6 +21,20 @@ import numpy as np
 from .features import DECLINE_FEATURES, FEATURES, decline_row, features
 from .ranker import Linear, Model, Trees
 
+# The project's own question sets about newspaper text: name -> (question file, corpus). Each is asked three ways
+# below: as is, without its article, without its sentence.
+NEWSPAPER_SETS = {
+    "seed_dev": ("train/seed_dev.jsonl", "corpus"),
+    "seed_heldout": ("eval/heldout.jsonl", "corpus"),
+    "seed_paraphrase": ("eval/paraphrase.jsonl", "corpus"),
+    "pages": ("eval/pages.jsonl", "tests/pages"),
+    "seed_more": ("train/seed_more.jsonl", "corpus"),
+    "pages_more": ("train/pages_more.jsonl", "tests/pages"),
+    "seed_more2": ("train/seed_more2.jsonl", "corpus"),
+    "pages_more2": ("train/pages_more2.jsonl", "tests/pages"),
+    "seed_more3": ("train/seed_more3.jsonl", "corpus"),
+    "pages_more3": ("train/pages_more3.jsonl", "tests/pages"),
+}
 # name -> (question file, corpus, how it is asked). Paths are relative to the repository. How:
 #   "open": a qa-data file served as its own corpus with a seeded half of its paragraphs left out;
 #   "as is": eval-format questions over a corpus folder (or a folder of raw pages, built as `newsqa build` does);
@@ -35,40 +49,13 @@ SOURCES = {
     "cmrc2018_trial": ("train/cmrc2018_trial.jsonl.xz", None, "open"),
     "drcd_dev": ("train/drcd_dev.jsonl.xz", None, "open"),
     "drcd_test": ("train/drcd_test.jsonl.xz", None, "open"),
-    "seed_dev": ("train/seed_dev.jsonl", "corpus", "as is"),
-    "seed_heldout": ("eval/heldout.jsonl", "corpus", "as is"),
-    "seed_paraphrase": ("eval/paraphrase.jsonl", "corpus", "as is"),
-    "pages": ("eval/pages.jsonl", "tests/pages", "as is"),
-    "seed_more": ("train/seed_more.jsonl", "corpus", "as is"),
-    "pages_more": ("train/pages_more.jsonl", "tests/pages", "as is"),
-    "seed_more2": ("train/seed_more2.jsonl", "corpus", "as is"),
-    "pages_more2": ("train/pages_more2.jsonl", "tests/pages", "as is"),
-    "seed_more3": ("train/seed_more3.jsonl", "corpus", "as is"),
-    "pages_more3": ("train/pages_more3.jsonl", "tests/pages", "as is"),
+    **{name: (*where, "as is") for name, where in NEWSPAPER_SETS.items()},
     "cmrc_on_seed": ("train/cmrc2018_trial.jsonl.xz", "corpus", "other texts"),
     "cmrc2018_trial_other_half": ("train/cmrc2018_trial.jsonl.xz", None, "open"),
     "drcd_dev_other_half": ("train/drcd_dev.jsonl.xz", None, "open"),
     "drcd_test_other_half": ("train/drcd_test.jsonl.xz", None, "open"),
-    "seed_dev_without": ("train/seed_dev.jsonl", "corpus", "without its article"),
-    "seed_heldout_without": ("eval/heldout.jsonl", "corpus", "without its article"),
-    "seed_paraphrase_without": ("eval/paraphrase.jsonl", "corpus", "without its article"),
-    "pages_without": ("eval/pages.jsonl", "tests/pages", "without its article"),
-    "seed_more_without": ("train/seed_more.jsonl", "corpus", "without its article"),
-    "pages_more_without": ("train/pages_more.jsonl", "tests/pages", "without its article"),
-    "seed_more2_without": ("train/seed_more2.jsonl", "corpus", "without its article"),
-    "pages_more2_without": ("train/pages_more2.jsonl", "tests/pages", "without its article"),
-    "seed_more3_without": ("train/seed_more3.jsonl", "corpus", "without its article"),
-    "pages_more3_without": ("train/pages_more3.jsonl", "tests/pages", "without its article"),
-    "seed_dev_cut": ("train/seed_dev.jsonl", "corpus", "without its sentence"),
-    "seed_heldout_cut": ("eval/heldout.jsonl", "corpus", "without its sentence"),
-    "seed_paraphrase_cut": ("eval/paraphrase.jsonl", "corpus", "without its sentence"),
-    "pages_cut": ("eval/pages.jsonl", "tests/pages", "without its sentence"),
-    "seed_more_cut": ("train/seed_more.jsonl", "corpus", "without its sentence"),
-    "pages_more_cut": ("train/pages_more.jsonl", "tests/pages", "without its sentence"),
-    "seed_more2_cut": ("train/seed_more2.jsonl", "corpus", "without its sentence"),
-    "pages_more2_cut": ("train/pages_more2.jsonl", "tests/pages", "without its sentence"),
-    "seed_more3_cut": ("train/seed_more3.jsonl", "corpus", "without its sentence"),
-    "pages_more3_cut": ("train/pages_more3.jsonl", "tests/pages", "without its sentence"),
+    **{f"{name}_without": (*where, "without its article") for name, where in NEWSPAPER_SETS.items()},
+    **{f"{name}_cut": (*where, "without its sentence") for name, where in NEWSPAPER_SETS.items()},
 }
 # The sets `newsqa train` fits on by default: all but the "without its sentence" ones, which made the decline model
 # tell the seed page's null questions apart better but CMRC's worse, and no better at the bounds (README).
