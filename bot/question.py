@@ -16,15 +16,22 @@ from .text import CJK_RE, is_content_word, normalize, simplified
 MAX_QUESTION_CHARS = 500
 
 # Openings and closings that only make a question polite. Applied repeatedly, so 你好，请问一下… loses both.
+# An asking verb goes whole with what follows it (请问下, 请教一下, 问个问题): cut short, 请问下… would leave 下….
+# A bare 问 or 打听 needs that tail or a 想 before it, so 问题出在哪 keeps its 问题 (and 请教育局… its 教育局); an
+# interjection needs a mark after it (嗯，…).
+_ASK = (r"(?:(?:我?想|我?要)?(?:(?:请问|求问)(?:一下|下)?|请教(?:一下|下|(?=[\s,，:：])))"
+        r"|(?:我?想|我?要)?(?:问|打听)(?:一下|下|问|一个问题|个问题|个事|件事)|(?:我?想|我?要)(?:问|打听)(?!题))(?:你|您)?")
 _LEADING = re.compile(
-    r"^(?:你好|您好|哈喽|嗨|hi|hello|麻烦(?:问一下|问下|问问|你|您)?|请问一下|请问|打扰一下|打扰了|我想问一下|我想问下|我想问问|我想问"
-    r"|想问一下|想问下|想问问|问一下|问下|我想知道|想知道|我想了解一下|我想了解|能不能告诉我|能告诉我|可以告诉我|告诉我|请告诉我"
-    r"|帮我查一下|帮我查查|帮我查|查一下|请"
+    r"^(?:你好|您好|哈喽|嗨|hi|hello|(?:嗯|哎|唉|喂|那个)(?=[\s,，.。:：!！~～、])|劳驾|麻烦(?:你|您)?|打扰一下|打扰了"
+    rf"|{_ASK}|我问你|有(?:谁|人)知道|(?:你|您)知道|我想知道|想知道|我想了解一下|我想了解|能不能告诉我|能告诉我|可以告诉我"
+    r"|告诉我|请告诉我|(?:请)?帮(?:我|忙)(?:查|找|看)(?:一下|查|找|看)?|查一下|请"
     r"|的?(?:报纸|报道|新闻|文章)上?(?:说|讲|称|提到|写)(?:的|了|过)?)[\s,，.。:：!！~～、]*",  # the medium is not the fact
     re.IGNORECASE,
 )
 _TRAILING = re.compile(
-    r"(?:[\s,，.。!！?？~～、…]|谢谢(?:你|您|啦|了)?|多谢|感谢|麻烦了|拜托了|呀|啊|哈|呢|吧|啦|哦|喔|嘛)+$"
+    r"(?:[\s,，.。!！?？~～、…]|谢谢(?:你|您|啦|了|大家)?|多谢(?:了|啦)?|谢啦|感谢|麻烦了|拜托了|thx|thanks|thank you"
+    r"|在线等(?:[\s,，]*急)?|求解答|请回答|(?:你|您)?知道吗|来着|呀|啊|哈|呢|吧|啦|哦|喔|嘛|嘞|哇|呐)+$",
+    re.IGNORECASE,
 )
 
 # What a number that names something is called (a code question asks for one).

@@ -16,6 +16,11 @@ def weight(word: str) -> float:
 @pytest.mark.parametrize("padded", [
     "请问一下，轨博会哪天开幕？", "轨博会哪天开幕呀？谢谢！", "我想问下轨博会哪天开幕", "你好，请问轨博会哪天开幕呢?",
     "轨博会哪天开幕", "轨博会哪天开幕？？", "麻烦问一下 轨博会哪天开幕啊",
+    # an asking verb goes whole: 请问下 and 请教一下 once left 下… and 教一下…
+    "请问下轨博会哪天开幕", "请教一下，轨博会哪天开幕", "想请教一下轨博会哪天开幕", "问个问题：轨博会哪天开幕",
+    "我想问轨博会哪天开幕", "求问轨博会哪天开幕", "帮忙查一下轨博会哪天开幕", "劳驾，轨博会哪天开幕",
+    "有谁知道轨博会哪天开幕", "嗯，轨博会哪天开幕", "轨博会哪天开幕？在线等，急", "轨博会哪天开幕，你知道吗",
+    "轨博会哪天开幕来着", "轨博会哪天开幕？谢谢大家", "轨博会哪天开幕 thx",
 ])
 def test_padding_is_removed(padded):
     assert strip_padding(padded) == "轨博会哪天开幕"
@@ -24,6 +29,15 @@ def test_padding_is_removed(padded):
 def test_padding_never_empties_a_question():
     assert strip_padding("谢谢") == "谢谢"
     assert strip_padding("请问") == "请问"
+
+
+@pytest.mark.parametrize("question", ["问题出在哪", "想问题的人是谁", "那个展会哪天开幕", "打听到的消息是什么"])
+def test_words_that_only_look_like_padding_stay(question):
+    assert strip_padding(question) == question
+
+
+def test_a_bare_please_goes_but_not_the_word_it_starts():
+    assert strip_padding("请教育局回答") == "教育局回答"  # 请 is padding; 教育局 is not 请教 + 育局
 
 
 @pytest.mark.parametrize("question, kind", [
