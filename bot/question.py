@@ -33,6 +33,9 @@ _TRAILING = re.compile(
     r"|在线等(?:[\s,，]*急)?|求解答|请回答|(?:你|您)?知道吗|来着|呀|啊|哈|呢|吧|啦|哦|喔|嘛|嘞|哇|呐)+$",
     re.IGNORECASE,
 )
+# Adverbs that only press the question (轨博会到底哪天开幕, 究竟有多少), taken out where they stand before its verb or
+# question phrase; elsewhere they are words of the text (坚持到底).
+_PRESSING = re.compile(r"(?:到底|究竟)(?=是|有|在|要|能|会|该|哪|什么|啥|多|几|谁|怎|为|如何)")
 
 # What a number that names something is called (a code question asks for one).
 CODE_WORDS = ("号码", "编号", "电话", "热线", "代码", "邮编", "账号", "卡号", "车牌", "车牌号", "注册号", "证号", "执照号",
@@ -66,7 +69,7 @@ KIND_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("person", re.compile(r"哪位|哪一位|哪个人|什么人|哪些人|叫什么名字|姓什么|哪几位|是谁|谁")),
     ("time", re.compile(
         r"什么时候|啥时候|何时|哪[一几]?天|几号|几月|哪(?:几)?个月|哪[一几]?年|几点|什么时间|哪个时间|什么年代|哪个朝代|哪个时期"
-        r"|日期")),
+        r"|多会儿|日期")),
     ("place", re.compile(
         r"在哪儿|在哪里|在哪一?边|在哪(?![个些家座位边])|哪一?边|哪里|哪儿|什么地方|何地|何处|哪个(城市|省|市|县|区|国家|地方|地区|镇|乡|村)|哪(座|国)|哪些地方")),
     ("number", re.compile(
@@ -101,8 +104,8 @@ class Question:
 
 
 def strip_padding(text: str) -> str:
-    """请问一下，轨博会哪天开幕呀？谢谢！ → 轨博会哪天开幕 (never strips a question down to nothing)."""
-    return _until_still(normalize(text), lambda t: _TRAILING.sub("", _LEADING.sub("", t)))
+    """请问一下，轨博会到底哪天开幕呀？谢谢！ → 轨博会哪天开幕 (never strips a question down to nothing)."""
+    return _until_still(_PRESSING.sub("", normalize(text)), lambda t: _TRAILING.sub("", _LEADING.sub("", t)))
 
 
 def strip_opening(text: str) -> str:

@@ -33,7 +33,7 @@ def test_answer_names_its_source_and_bolds_the_fact(engine):
 
 
 @pytest.mark.parametrize("padded", ["请问一下，湘音节什么时候开幕？谢谢！", "我想问下湘音节什么时候开幕呀", "湘音节什么时候开幕？？",
-                                    "请教一下，湘音节什么时候开幕", "请问下湘音节什么时候开幕"])
+                                    "请教一下，湘音节什么时候开幕", "请问下湘音节什么时候开幕", "湘音节到底什么时候开幕"])
 def test_padding_words_do_not_change_the_answer(engine, padded):
     plain = engine.ask("湘音节什么时候开幕")
     again = engine.ask(padded)

@@ -21,6 +21,8 @@ def weight(word: str) -> float:
     "我想问轨博会哪天开幕", "求问轨博会哪天开幕", "帮忙查一下轨博会哪天开幕", "劳驾，轨博会哪天开幕",
     "有谁知道轨博会哪天开幕", "嗯，轨博会哪天开幕", "轨博会哪天开幕？在线等，急", "轨博会哪天开幕，你知道吗",
     "轨博会哪天开幕来着", "轨博会哪天开幕？谢谢大家", "轨博会哪天开幕 thx",
+    # adverbs that only press the question
+    "轨博会到底哪天开幕", "请问，轨博会究竟哪天开幕呀",
 ])
 def test_padding_is_removed(padded):
     assert strip_padding(padded) == "轨博会哪天开幕"
@@ -31,7 +33,7 @@ def test_padding_never_empties_a_question():
     assert strip_padding("请问") == "请问"
 
 
-@pytest.mark.parametrize("question", ["问题出在哪", "想问题的人是谁", "那个展会哪天开幕", "打听到的消息是什么"])
+@pytest.mark.parametrize("question", ["问题出在哪", "想问题的人是谁", "那个展会哪天开幕", "打听到的消息是什么", "坚持到底的人是谁"])
 def test_words_that_only_look_like_padding_stay(question):
     assert strip_padding(question) == question
 
@@ -51,7 +53,7 @@ def test_a_bare_please_goes_but_not_the_word_it_starts():
     ("这种酶被称为什么", "other"), ("医院后来更名为什么", "other"), ("白矮星会因为什么而增加质量", "reason"),
     ("日本锁国的原因为何", "reason"), ("孙中山的故乡在哪边", "place"),
     ("经开区要建设哪几个特色园区", "other"), ("东芝排名第几", "number"), ("今年是第几届爱心送考", "number"),
-    ("这座楼有几间正殿", "number"),
+    ("这座楼有几间正殿", "number"), ("轨博会多会儿开幕", "time"),
 ])
 def test_question_kind(question, kind):
     assert question_kind(question)[0] == kind
