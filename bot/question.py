@@ -30,7 +30,7 @@ _LEADING = re.compile(
 )
 _TRAILING = re.compile(
     r"(?:[\s,，.。!！?？~～、…]|谢谢(?:你|您|啦|了|大家)?|多谢(?:了|啦)?|谢啦|感谢|麻烦了|拜托了|thx|thanks|thank you"
-    r"|在线等(?:[\s,，]*急)?|求解答|请回答|(?:你|您)?知道吗|来着|呀|啊|哈|呢|吧|啦|哦|喔|嘛|嘞|哇|呐)+$",
+    r"|在线等(?:[\s,，]*急)?|求解答|请回答|(?:你|您)?知道吗|来着|呀|啊|哈|呢|吧|呗|啦|哦|喔|嘛|嘞|哇|呐)+$",
     re.IGNORECASE,
 )
 # Adverbs that only press the question (轨博会到底哪天开幕, 究竟有多少), taken out where they stand before its verb or
