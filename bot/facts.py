@@ -177,7 +177,7 @@ def spans(sentence: str, tagged: list[tuple[str, str]]) -> list[Span]:
     the sentence's text, names are not looked for. Facts are found in the sentence's simplified characters, each
     folded as NFKC writes it (300多萬戶 as 300多万户, 陳大文 as 陈大文, 92％ as 92%, ２０２１年 as 2021年): positions are
     the sentence's own, texts the folded ones."""
-    plain = _as_read(sentence)  # same length: the words are the same stretches of it
+    plain = as_read(sentence)  # same length: the words are the same stretches of it
     tokens = _aligned(sentence, tagged)
     tokens = [(start, end, plain[start:end], flag) for start, end, _, flag in tokens] if tokens is not None else None
     sentence = plain
@@ -221,7 +221,7 @@ def _folded(text: str) -> str:
     return "".join(f if len(f := unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
 
 
-def _as_read(sentence: str) -> str:
+def as_read(sentence: str) -> str:
     """The sentence as spans() reads it: simplified characters, each folded as NFKC writes it; the same length."""
     return _folded(simplified(sentence))
 
@@ -551,7 +551,7 @@ def emphasis(sentence: str, tagged: list[tuple[str, str]], kind: str, question: 
     if kind not in ANSWERED_BY:
         return None
     found = spans(sentence, tagged)
-    printed, sentence = sentence, _as_read(sentence)  # found as spans() reads it, cut from the printed text
+    printed, sentence = sentence, as_read(sentence)  # found as spans() reads it, cut from the printed text
     candidates = of_kind(found, kind, question)
     if not candidates:
         return None
