@@ -25,7 +25,7 @@ from telegram.ext import (
 from .answer import MAX_QUESTION_CHARS, Answer
 from .browse import articles_listing, sources_text
 from .corpus import CorpusError
-from .dialogue import Asked, Conversation
+from .dialogue import Asked, Conversation, answer_reading
 from .engine import Engine
 from .replies import (
     ARTICLE_GONE, NO_LAST_ANSWER, added_text, NOTHING_MORE, RELOAD_FAILED, WRONG_TELEGRAM, decline_text,
@@ -441,7 +441,8 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, te
     conversation = _memory(update, context)
     asked = conversation.question_for(text, service.engine.knowledge.tokenizer.tagged)  # a follow-up made whole
     started = time.perf_counter()
-    result = await asyncio.to_thread(service.engine.ask, asked)  # CPU work off the event loop
+    asked, result = await asyncio.to_thread(  # CPU work off the event loop
+        answer_reading, service.engine.ask, text, asked, conversation.guessed)
     service.stats.record(result, time.perf_counter() - started, asked)
     understood = follow_up_line(text, asked)
     if result.best is None:

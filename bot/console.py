@@ -8,7 +8,7 @@ from typing import TextIO
 from .answer import MAX_QUESTION_CHARS, Answer
 from .browse import articles_listing, sources_text
 from .corpus import CorpusError
-from .dialogue import Conversation
+from .dialogue import Conversation, answer_reading
 from .feedback import FeedbackError, FeedbackLog
 from .engine import Engine
 from .replies import (
@@ -71,7 +71,7 @@ class ConsoleSession:
             self.say(small_talk_reply(kind, self.example(), WRONG_CONSOLE))
             return True
         question = self.conversation.question_for(text, self.engine.knowledge.tokenizer.tagged)
-        result = self.engine.ask(question)
+        question, result = answer_reading(self.engine.ask, text, question, self.conversation.guessed)
         if not result.declined:  # a decline keeps the last answer for /more and /source
             self.conversation.remember(text, question, result)
         # only a decline shows an example question: not worth making for every answer

@@ -66,6 +66,7 @@ class Conversation:
     asked: dict[int, Asked] = field(default_factory=dict)
     latest: int = 0
     topic: Topic | None = None
+    guessed: bool = False  # the last question was read as a follow-up only because it names nothing of its own
 
     def remember(self, said: str, question: str, answer: Answer) -> int:
         """Keep an answered question; declines are not kept, so /more and /source still speak of the last answer."""
@@ -95,11 +96,26 @@ class Conversation:
         fresh = self.topic is not None and now - self.topic.since < FOLLOW_UP_SECONDS
         core = strip_opening(said.strip())  # 请问，那门票多少钱？ leads with 那 once the politeness is set aside
         joined = LEADING_CONJUNCTION_RE.match(core) is not None and not names_own
+        self.guessed = False
         if fresh and (referring or not own or joined):
             self.topic.since = now
+            self.guessed = not referring and not joined
             return _about(core, "".join(self.topic.words), referring[0] if referring else None)
         self.topic = Topic(own, now) if own else None
         return said
+
+
+def answer_reading(ask: Callable[[str], Answer], said: str, asked: str, guessed: bool) -> tuple[str, Answer]:
+    """The engine's answer to `asked`, and what it answered. A follow-up read only because the question names no
+    noun of its own is a guess (参保花了多长时间 after 轨博会…: jieba tags 参保 a verb): when that reading is declined,
+    the question as said is asked too and answered if it can be. A question that refers back (它, 那…) keeps its
+    reading: asked alone it would be about whatever else the paper names."""
+    result = ask(asked)
+    if guessed and asked != said and result.declined:
+        alone = ask(said)
+        if not alone.declined:
+            return said, alone
+    return asked, result
 
 
 def topic_words(tagged: list[tuple[str, str]]) -> tuple[str, ...]:

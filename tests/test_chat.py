@@ -554,6 +554,19 @@ def test_a_follow_up_question_is_answered_about_the_previous_topic(seed_engine):
     drive(seed_engine, scenario)
 
 
+def test_a_guessed_follow_up_the_paper_cannot_answer_is_answered_as_asked(seed_engine):
+    doses = answer_html(seed_engine.ask("打了多少剂次").best)
+    assert "641万余剂次" in doses
+
+    async def scenario(fake, app):
+        fake.message("轨博会什么时候举行？", sender=READER)
+        await replies(fake, READER["id"], 1)
+        fake.message("打了多少剂次", sender=READER)  # first read as about 轨博会 (no noun of its own), declined so
+        assert (await replies(fake, READER["id"], 2))[1].params["text"] == doses  # no 接上一个问题 line: asked as said
+
+    drive(seed_engine, scenario)
+
+
 def test_in_a_group_a_reply_to_the_bot_that_asks_nothing_is_left_alone(seed_engine):
     async def scenario(fake, app):
         fake.message("@newsqa_test_bot 轨博会什么时候举行？", sender=READER, chat=GROUP)

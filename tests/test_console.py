@@ -238,6 +238,12 @@ def test_a_follow_up_is_answered_about_the_previous_question_and_a_new_topic_sta
     assert printed[8] == DECLINE
 
 
+def test_a_guessed_follow_up_the_paper_cannot_answer_is_answered_as_asked(seed_engine):
+    printed = converse(seed_engine, RAIL, "打了多少剂次")  # no noun of its own: first read as about 轨博会, declined
+    assert "641万余剂次" in printed[2] and "接上一个问题" not in printed[2]
+    assert printed[3].startswith("——《全市累计完成疫苗接种")
+
+
 def test_good_and_bad_vote_on_the_answer_shown_last_with_its_question(seed_engine, tmp_path):
     from bot.feedback import FeedbackLog
 
