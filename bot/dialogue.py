@@ -107,7 +107,7 @@ class Conversation:
 
 def answer_reading(ask: Callable[[str], Answer], said: str, asked: str, guessed: bool) -> tuple[str, Answer]:
     """The engine's answer to `asked`, and what it answered. A follow-up read only because the question names no
-    noun of its own is a guess (参保花了多长时间 after 轨博会…: jieba tags 参保 a verb): when that reading is declined,
+    noun of its own is a guess (打了多少剂次 after 轨博会…: jieba finds no noun in it): when that reading is declined,
     the question as said is asked too and answered if it can be. A question that refers back (它, 那…) keeps its
     reading: asked alone it would be about whatever else the paper names."""
     result = ask(asked)
