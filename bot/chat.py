@@ -439,10 +439,9 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, te
         await say(update, context, small_talk_reply(kind, _example(service.engine), WRONG_TELEGRAM))
         return
     conversation = _memory(update, context)
-    asked = conversation.question_for(text, service.engine.knowledge.tokenizer.tagged)  # a follow-up made whole
+    reading = conversation.reading(text, service.engine.knowledge.tokenizer.tagged)  # a follow-up made whole
     started = time.perf_counter()
-    asked, result = await asyncio.to_thread(  # CPU work off the event loop
-        answer_reading, service.engine.ask, text, asked, conversation.guessed)
+    asked, result = await asyncio.to_thread(answer_reading, service.engine.ask, text, reading)  # off the event loop
     service.stats.record(result, time.perf_counter() - started, asked)
     understood = follow_up_line(text, asked)
     if result.best is None:

@@ -70,8 +70,8 @@ class ConsoleSession:
         if kind is not None:
             self.say(small_talk_reply(kind, self.example(), WRONG_CONSOLE))
             return True
-        question = self.conversation.question_for(text, self.engine.knowledge.tokenizer.tagged)
-        question, result = answer_reading(self.engine.ask, text, question, self.conversation.guessed)
+        reading = self.conversation.reading(text, self.engine.knowledge.tokenizer.tagged)
+        question, result = answer_reading(self.engine.ask, text, reading)
         if not result.declined:  # a decline keeps the last answer for /more and /source
             self.conversation.remember(text, question, result)
         # only a decline shows an example question: not worth making for every answer

@@ -58,6 +58,15 @@ class Topic:
     since: float
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What a question is taken to ask. guessed: read as a follow-up only because it names no noun of its own
+    (打了多少剂次 after 轨博会…: jieba finds no noun in it), not because it refers back."""
+
+    asked: str
+    guessed: bool = False
+
+
 @dataclass
 class Conversation:
     """A chat's recent answers, numbered so a button under an older message finds its own question, and its topic."""
@@ -66,7 +75,6 @@ class Conversation:
     asked: dict[int, Asked] = field(default_factory=dict)
     latest: int = 0
     topic: Topic | None = None
-    guessed: bool = False  # the last question was read as a follow-up only because it names nothing of its own
 
     def remember(self, said: str, question: str, answer: Answer) -> int:
         """Keep an answered question; declines are not kept, so /more and /source still speak of the last answer."""
@@ -79,6 +87,10 @@ class Conversation:
         return self.asked.get(self.latest if number is None else number)
 
     def question_for(self, said: str, tagged: Tagger) -> str:
+        """What to ask the engine (`reading`'s question)."""
+        return self.reading(said, tagged).asked
+
+    def reading(self, said: str, tagged: Tagger) -> Reading:
         """What to ask the engine: `said` itself, or, for a follow-up, `said` about the previous question's topic.
 
         A question is a follow-up when it refers back (它, 其, 该, 这个 …), names nothing of its own (签约了几个？), or
@@ -87,7 +99,7 @@ class Conversation:
         """
         now = self.clock()
         if not asks_something(said):  # empty lines, "OK", a pasted link: nothing to complete
-            return said
+            return Reading(said)
         words = tagged(said)
         own = topic_words(words)
         # a demonstrative before a name of its own (本届轨博会, 这次轨博会) points at that name, not back
@@ -96,26 +108,24 @@ class Conversation:
         fresh = self.topic is not None and now - self.topic.since < FOLLOW_UP_SECONDS
         core = strip_opening(said.strip())  # 请问，那门票多少钱？ leads with 那 once the politeness is set aside
         joined = LEADING_CONJUNCTION_RE.match(core) is not None and not names_own
-        self.guessed = False
         if fresh and (referring or not own or joined):
             self.topic.since = now
-            self.guessed = not referring and not joined
-            return _about(core, "".join(self.topic.words), referring[0] if referring else None)
+            return Reading(_about(core, "".join(self.topic.words), referring[0] if referring else None),
+                           guessed=not referring and not joined)
         self.topic = Topic(own, now) if own else None
-        return said
+        return Reading(said)
 
 
-def answer_reading(ask: Callable[[str], Answer], said: str, asked: str, guessed: bool) -> tuple[str, Answer]:
-    """The engine's answer to `asked`, and what it answered. A follow-up read only because the question names no
-    noun of its own is a guess (打了多少剂次 after 轨博会…: jieba finds no noun in it): when that reading is declined,
-    the question as said is asked too and answered if it can be. A question that refers back (它, 那…) keeps its
-    reading: asked alone it would be about whatever else the paper names."""
-    result = ask(asked)
-    if guessed and asked != said and result.declined:
+def answer_reading(ask: Callable[[str], Answer], said: str, reading: Reading) -> tuple[str, Answer]:
+    """The engine's answer to the reading, and what it answered. A guessed follow-up whose reading is declined is
+    asked as said too and answered so if it can be. A question that refers back (它, 那…) keeps its reading: asked
+    alone it would be about whatever else the paper names."""
+    result = ask(reading.asked)
+    if reading.guessed and result.declined:
         alone = ask(said)
         if not alone.declined:
             return said, alone
-    return asked, result
+    return reading.asked, result
 
 
 def topic_words(tagged: list[tuple[str, str]]) -> tuple[str, ...]:

@@ -3,11 +3,11 @@ question's topic for a few minutes; a question with its own topic starts afresh.
 
 from __future__ import annotations
 
-import pytest
-
 import dataclasses
 
-from bot.dialogue import FOLLOW_UP_SECONDS, Conversation, answer_reading, topic_words
+import pytest
+
+from bot.dialogue import FOLLOW_UP_SECONDS, Conversation, Reading, answer_reading, topic_words
 
 RAIL = "轨博会什么时候举行？"
 
@@ -95,27 +95,28 @@ def test_a_set_phrase_is_a_topic_of_its_own_not_a_follow_up(tagged):
 def test_a_guessed_follow_up_that_is_declined_is_asked_as_said(seed_engine, tagged):
     conversation = Conversation()
     conversation.question_for(RAIL, tagged)
-    asked = conversation.question_for("打了多少剂次", tagged)  # names no noun: read as about 轨博会, a guess
-    assert asked == "轨博会打了多少剂次" and conversation.guessed
+    reading = conversation.reading("打了多少剂次", tagged)  # names no noun: read as about 轨博会, a guess
+    asked = reading.asked
+    assert asked == "轨博会打了多少剂次" and reading.guessed
     alone = seed_engine.ask("打了多少剂次")
     assert not alone.declined and "641万余剂次" in alone.sentence
     declined = dataclasses.replace(alone, candidates=(), declined=True)
     answers = {asked: declined, "打了多少剂次": alone}
-    assert answer_reading(answers.__getitem__, "打了多少剂次", asked, conversation.guessed) == ("打了多少剂次", alone)
+    assert answer_reading(answers.__getitem__, "打了多少剂次", reading) == ("打了多少剂次", alone)
     # answered as read, the reading stands; and so does a declined reading the question as said cannot improve on
     answers = {asked: alone, "打了多少剂次": declined}
-    assert answer_reading(answers.__getitem__, "打了多少剂次", asked, True) == (asked, alone)
+    assert answer_reading(answers.__getitem__, "打了多少剂次", reading) == (asked, alone)
     answers = {asked: declined, "打了多少剂次": declined}
-    assert answer_reading(answers.__getitem__, "打了多少剂次", asked, True) == (asked, declined)
+    assert answer_reading(answers.__getitem__, "打了多少剂次", reading) == (asked, declined)
 
 
 def test_a_follow_up_that_refers_back_keeps_its_reading(seed_engine, tagged):
     conversation = Conversation()
     conversation.question_for(RAIL, tagged)
     for said in ("那它在哪举行？", "那签约了几个？", "它的主题呢？"):
-        conversation.question_for(said, tagged)
-        assert not conversation.guessed
+        reading = conversation.reading(said, tagged)
+        assert not reading.guessed
         asked = []
         declined = dataclasses.replace(seed_engine.ask(said), candidates=(), declined=True)
-        answer_reading(lambda q: asked.append(q) or declined, said, "轨博会…", conversation.guessed)
+        answer_reading(lambda q: asked.append(q) or declined, said, Reading("轨博会…", reading.guessed))
         assert asked == ["轨博会…"]  # the question as said is never asked: it is about whatever else the paper names
